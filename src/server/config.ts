@@ -1,0 +1,38 @@
+/** Everything `sluice start` can be told, resolved from flags, SLUICE_* variables and defaults. */
+export interface SluiceConfig {
+  readonly port: number;
+  readonly host: string;
+  /** Absent when running in memory. */
+  readonly dataDir: string | undefined;
+  readonly region: string;
+  readonly accountId: string;
+  /** State transition delays, in milliseconds (0 = immediate). */
+  readonly createStreamMs: number;
+  readonly deleteStreamMs: number;
+  readonly updateStreamMs: number;
+  /** Account-wide open shard limit. */
+  readonly shardLimit: number;
+  /** OpenAPI files to serve; empty = the bundled KinesisProxy example. */
+  readonly apis: readonly string[];
+  readonly stage: string;
+  /** Remote endpoint for AWS integrations; absent = this process. */
+  readonly awsEndpoint: string | undefined;
+  /** Print a line per request. */
+  readonly logRequests: boolean;
+}
+
+export const defaultConfig: SluiceConfig = {
+  port: 4566,
+  host: '127.0.0.1',
+  dataDir: '.sluice',
+  region: 'us-east-1',
+  accountId: '000000000000',
+  createStreamMs: 500,
+  deleteStreamMs: 500,
+  updateStreamMs: 500,
+  shardLimit: 500,
+  apis: [],
+  stage: 'test',
+  awsEndpoint: undefined,
+  logRequests: false,
+};
