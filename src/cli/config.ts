@@ -1,0 +1,69 @@
+/** Turns `sluice start` options (flags, then SLUICE_* variables, then defaults) into a SluiceConfig. */
+import { Command, Option } from 'commander';
+import { resolve } from 'node:path';
+import { defaultConfig, type SluiceConfig } from '../server/config.js';
+
+const int = (name: string) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, got "${v}"`);
+  return n;
+};
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').filter(Boolean)];
+
+export function addStartOptions(cmd: Command): Command {
+  const d = defaultConfig;
+  return cmd
+    .addOption(new Option('--port <port>', 'port for every service').env('SLUICE_PORT').argParser(int('--port')).default(d.port))
+    .addOption(new Option('--host <host>', 'address to listen on').env('SLUICE_HOST').default(d.host))
+    .addOption(new Option('--data-dir <dir>', 'where state is kept').env('SLUICE_DATA_DIR').default(d.dataDir))
+    .addOption(new Option('--in-memory', 'keep nothing on disk').env('SLUICE_IN_MEMORY'))
+    .addOption(new Option('--region <region>', 'AWS region to report').env('SLUICE_REGION').default(d.region))
+    .addOption(new Option('--account-id <id>', '12-digit account id to report').env('SLUICE_ACCOUNT_ID').default(d.accountId))
+    .addOption(new Option('--create-stream-ms <ms>', 'time a stream spends CREATING').env('SLUICE_CREATE_STREAM_MS').argParser(int('--create-stream-ms')).default(d.createStreamMs))
+    .addOption(new Option('--delete-stream-ms <ms>', 'time a stream spends DELETING').env('SLUICE_DELETE_STREAM_MS').argParser(int('--delete-stream-ms')).default(d.deleteStreamMs))
+    .addOption(new Option('--update-stream-ms <ms>', 'time a stream spends UPDATING').env('SLUICE_UPDATE_STREAM_MS').argParser(int('--update-stream-ms')).default(d.updateStreamMs))
+    .addOption(new Option('--shard-limit <n>', 'account-wide open shard limit').env('SLUICE_SHARD_LIMIT').argParser(int('--shard-limit')).default(d.shardLimit))
+    .addOption(new Option('--api <file>', 'OpenAPI file to serve (repeatable; default: the KinesisProxy example)').env('SLUICE_API').argParser(collect))
+    .addOption(new Option('--stage <name>', 'stage the APIs are deployed at').env('SLUICE_STAGE').default(d.stage))
+    .addOption(new Option('--aws-endpoint <url>', 'send AWS integrations to this endpoint instead of this process').env('SLUICE_AWS_ENDPOINT'))
+    .addOption(new Option('--log-requests', 'print a line per request').env('SLUICE_LOG_REQUESTS'));
+}
+
+export interface StartFlags {
+  port: number;
+  host: string;
+  dataDir: string;
+  inMemory?: boolean | string;
+  region: string;
+  accountId: string;
+  createStreamMs: number;
+  deleteStreamMs: number;
+  updateStreamMs: number;
+  shardLimit: number;
+  api?: string[];
+  stage: string;
+  awsEndpoint?: string;
+  logRequests?: boolean | string;
+}
+
+const truthy = (v: boolean | string | undefined): boolean => v === true || (typeof v === 'string' && !['', '0', 'false', 'no'].includes(v.toLowerCase()));
+
+export function configFromFlags(f: StartFlags): SluiceConfig {
+  if (!/^\d{12}$/.test(f.accountId)) throw new Error(`--account-id must be 12 digits, got "${f.accountId}"`);
+  return {
+    port: f.port,
+    host: f.host,
+    dataDir: truthy(f.inMemory) ? undefined : resolve(f.dataDir),
+    region: f.region,
+    accountId: f.accountId,
+    createStreamMs: f.createStreamMs,
+    deleteStreamMs: f.deleteStreamMs,
+    updateStreamMs: f.updateStreamMs,
+    shardLimit: f.shardLimit,
+    apis: (f.api ?? []).map((p) => resolve(p)),
+    stage: f.stage,
+    awsEndpoint: f.awsEndpoint,
+    logRequests: truthy(f.logRequests),
+  };
+}

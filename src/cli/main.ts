@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+/** The `sluice` command. */
+import { Command } from 'commander';
+import { startSluice } from '../server/app.js';
+import { version } from '../server/version.js';
+import { addStartOptions, configFromFlags, type StartFlags } from './config.js';
+
+const program = new Command('sluice')
+  .description('API Gateway, Kinesis Data Streams and IAM on one local port, exact to AWS')
+  .version(version);
+
+addStartOptions(
+  program.command('start').description('run Sluice (Kinesis + the KinesisProxy API unless --api is given)'),
+).action(async (flags: StartFlags) => {
+  const config = configFromFlags(flags);
+  const sluice = await startSluice(config, { log: (l) => console.error(l) });
+  const lines = [
+    `Sluice ${version} listening on ${sluice.url}`,
+    `  endpoint for AWS clients: AWS_ENDPOINT_URL=${sluice.url}`,
+    `  Kinesis:     ${sluice.url}  (X-Amz-Target: Kinesis_20131202.*)`,
+    `  health:      ${sluice.url}/_sluice/health`,
+    `  data dir:    ${config.dataDir ?? '(in memory)'}`,
+    ...sluice.deployedApis().map((a) => `  API ${a.name} (${a.id}) stage ${a.stage}: ${a.invokeUrl}`),
+  ];
+  console.log(lines.join('\n'));
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`${signal}: finishing in-flight requests and closing storage`);
+    sluice.close().then(
+      () => process.exit(0),
+      (e) => {
+        console.error(e);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+});
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  console.error(`sluice: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});

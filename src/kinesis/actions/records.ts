@@ -1,0 +1,207 @@
+/** The data plane: writing records, positioning iterators, reading records. */
+import { AwsError } from '../../protocol/errors.js';
+import { validationError } from '../../protocol/shapes.js';
+import type { NewRecord } from '../../store/stream-store.js';
+import { invalidArgument, streamNameOf, type KinesisContext, type StreamTarget } from '../context.js';
+import { hashKeyOf, MAX_HASH_KEY } from '../hashing.js';
+import { javaDateString } from '../iterators.js';
+import { formatSequence, parseSequence } from '../sequence.js';
+import { shardIdOf, shardIndexOf } from '../shard-ids.js';
+import { isOpen, shardId, type ShardMeta, type StreamMeta } from '../streams.js';
+
+const ITERATOR_TTL_MS = 300_000;
+const MAX_GET_BYTES = 10 * 1024 * 1024;
+const MAX_PUT_RECORDS_BYTES = 5 * 1024 * 1024;
+
+interface RecordInput {
+  Data: Buffer;
+  PartitionKey: string;
+  ExplicitHashKey?: string;
+}
+
+function shardFor(s: StreamMeta, r: RecordInput): ShardMeta {
+  let key: bigint;
+  if (r.ExplicitHashKey !== undefined) {
+    key = BigInt(r.ExplicitHashKey);
+    if (key > MAX_HASH_KEY) {
+      throw invalidArgument(`Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was ${r.ExplicitHashKey}`);
+    }
+  } else {
+    key = hashKeyOf(r.PartitionKey);
+  }
+  for (const sh of s.shards) {
+    if (isOpen(sh) && key >= BigInt(sh.startHash) && key <= BigInt(sh.endHash)) return sh;
+  }
+  // Open shards always cover the whole hash space.
+  throw new AwsError('InternalFailure', 'No open shard covers the hash key', 500);
+}
+
+const maxRecordBytes = (s: StreamMeta): number => s.maxRecordSizeKiB * 1024;
+
+function tooLarge(path: string, r: RecordInput, max: number): string {
+  const n = r.Data.length;
+  return `Value 'java.nio.HeapByteBuffer[pos=0 lim=${n} cap=${n}]' at '${path}' failed to satisfy constraint: Member must have length less than or equal to ${max}`;
+}
+
+const sequenceOf = (sh: ShardMeta, n: number): string => formatSequence({ shardCreatedMs: sh.createdMs, shard: sh.index, n });
+
+export async function putRecord(
+  ctx: KinesisContext,
+  input: StreamTarget & RecordInput & { SequenceNumberForOrdering?: string },
+): Promise<Record<string, unknown>> {
+  const name = streamNameOf(ctx, input);
+  const s = ctx.registry.requireReadable(name);
+  if (input.Data.length > maxRecordBytes(s)) throw validationError([tooLarge('data', input, maxRecordBytes(s))]);
+  const sh = shardFor(s, input);
+  let after: number | undefined;
+  if (input.SequenceNumberForOrdering !== undefined) {
+    const parts = parseSequence(input.SequenceNumberForOrdering);
+    if (!parts || parts.shardCreatedMs > Date.now()) {
+      throw invalidArgument(`ExclusiveMinimumSequenceNumber ${input.SequenceNumberForOrdering} used in PutRecord on stream ${name} under account ${ctx.registry.account.accountId} is invalid.`);
+    }
+    if (parts.shard === sh.index && parts.shardCreatedMs === sh.createdMs) after = parts.n;
+  }
+  const [done] = await ctx.store.append([{ stream: s.id, shard: sh.index, partitionKey: input.PartitionKey, data: input.Data, ...(after !== undefined ? { after } : {}) }]);
+  return {
+    ShardId: shardId(sh),
+    SequenceNumber: sequenceOf(sh, done!.n),
+    ...(s.encryption.type === 'KMS' ? { EncryptionType: 'KMS' } : {}),
+  };
+}
+
+export async function putRecords(ctx: KinesisContext, input: StreamTarget & { Records: RecordInput[] }): Promise<Record<string, unknown>> {
+  const name = streamNameOf(ctx, input);
+  const s = ctx.registry.requireReadable(name);
+  const max = maxRecordBytes(s);
+  const oversized = input.Records.flatMap((r, i) => (r.Data.length > max ? [tooLarge(`records.${i + 1}.member.data`, r, max)] : []));
+  if (oversized.length > 0) throw validationError(oversized.slice(0, 10));
+  let total = 0;
+  for (const r of input.Records) total += r.Data.length + Buffer.byteLength(r.PartitionKey);
+  if (total > MAX_PUT_RECORDS_BYTES) throw invalidArgument('Records size exceeds 5 MB limit');
+  // Route every record first: one bad ExplicitHashKey fails the whole call, as in AWS.
+  const shards = input.Records.map((r) => shardFor(s, r));
+  const batch: NewRecord[] = input.Records.map((r, i) => ({ stream: s.id, shard: shards[i]!.index, partitionKey: r.PartitionKey, data: r.Data }));
+  const done = await ctx.store.append(batch);
+  return {
+    FailedRecordCount: 0,
+    Records: done.map((d, i) => ({ SequenceNumber: sequenceOf(shards[i]!, d.n), ShardId: shardId(shards[i]!) })),
+    ...(s.encryption.type === 'KMS' ? { EncryptionType: 'KMS' } : {}),
+  };
+}
+
+function findShard(ctx: KinesisContext, s: StreamMeta, requested: string): ShardMeta {
+  const index = shardIndexOf(requested);
+  const { accountId } = ctx.registry.account;
+  if (index === undefined) {
+    throw new AwsError('ResourceNotFoundException', `Could not find shard ${requested} in stream ${s.name} under account ${accountId}.`);
+  }
+  const sh = s.shards.find((x) => x.index === index);
+  if (!sh) throw new AwsError('ResourceNotFoundException', `Shard ${shardIdOf(index)} in stream ${s.name} under account ${accountId} does not exist`);
+  return sh;
+}
+
+export async function getShardIterator(
+  ctx: KinesisContext,
+  input: StreamTarget & { ShardId: string; ShardIteratorType: string; StartingSequenceNumber?: string; Timestamp?: Date },
+): Promise<Record<string, unknown>> {
+  const name = streamNameOf(ctx, input);
+  const s = ctx.registry.requireReadable(name);
+  const sh = findShard(ctx, s, input.ShardId);
+  const { accountId } = ctx.registry.account;
+  const type = input.ShardIteratorType;
+  const ref = { stream: s.id, shard: sh.index };
+  let position: number;
+  const wantsSequence = type === 'AT_SEQUENCE_NUMBER' || type === 'AFTER_SEQUENCE_NUMBER';
+  if (input.StartingSequenceNumber !== undefined && (type === 'TRIM_HORIZON' || type === 'LATEST')) {
+    throw invalidArgument('Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or ' +
+      `(2) TRIM_HORIZON or LATEST and no StartingSequenceNumber. Request specified ${type} and also a StartingSequenceNumber.`);
+  }
+  if (wantsSequence) {
+    if (input.StartingSequenceNumber === undefined) {
+      throw invalidArgument('Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or ' +
+        `(2) TRIM_HORIZON or LATEST and no StartingSequenceNumber. Request specified ${type} and no StartingSequenceNumber.`);
+    }
+    const seq = input.StartingSequenceNumber;
+    const parts = parseSequence(seq);
+    if (!parts) {
+      throw invalidArgument(`StartingSequenceNumber ${seq} used in GetShardIterator on shard ${shardId(sh)} in stream ${name} under account ${accountId} is invalid.`);
+    }
+    if (parts.shard !== sh.index) {
+      throw invalidArgument(`Invalid StartingSequenceNumber. It encodes ${shardIdOf(parts.shard)}, while it was used in a call to a shard with ${shardId(sh)}`);
+    }
+    if (parts.shardCreatedMs !== sh.createdMs) {
+      throw invalidArgument(`StartingSequenceNumber ${seq} used in GetShardIterator on shard ${shardId(sh)} in stream ${name} under account ${accountId} is invalid because it did not come from this stream.`);
+    }
+    position = type === 'AT_SEQUENCE_NUMBER' ? parts.n : parts.n + 1;
+  } else if (type === 'TRIM_HORIZON') {
+    position = 0;
+  } else if (type === 'LATEST') {
+    position = sh.endPosition !== undefined ? sh.endPosition + 1 : (await ctx.store.lastPosition(ref)) + 1;
+  } else {
+    // AT_TIMESTAMP
+    if (input.Timestamp === undefined) {
+      throw invalidArgument('Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. Current request has no timestamp parameter.');
+    }
+    const at = input.Timestamp.getTime();
+    const now = Date.now();
+    if (at > now) {
+      throw invalidArgument(`The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. timestampInMillis: ${at}, currentTimestampInMillis: ${now}`);
+    }
+    position = (await ctx.store.firstAtOrAfter(ref, at)) ?? (await ctx.store.lastPosition(ref)) + 1;
+  }
+  return { ShardIterator: ctx.iterators.encode({ streamName: name, streamId: s.id, shard: sh.index, position, issuedMs: Date.now() }) };
+}
+
+export async function getRecords(ctx: KinesisContext, input: { ShardIterator: string; Limit?: number; StreamARN?: string }): Promise<Record<string, unknown>> {
+  const it = ctx.iterators.decode(input.ShardIterator);
+  if (!it) throw invalidArgument('Invalid ShardIterator.');
+  const now = Date.now();
+  if (now - it.issuedMs > ITERATOR_TTL_MS) {
+    throw new AwsError('ExpiredIteratorException',
+      `Iterator expired. The iterator was created at time ${javaDateString(it.issuedMs)} while right now it is ${javaDateString(now)} ` +
+      `which is further in the future than the tolerated delay of ${ITERATOR_TTL_MS} milliseconds.`);
+  }
+  const { accountId } = ctx.registry.account;
+  const s = ctx.registry.get(it.streamName);
+  const sh = s && s.id === it.streamId && s.status !== 'DELETING' ? s.shards.find((x) => x.index === it.shard) : undefined;
+  if (!s || !sh) {
+    throw new AwsError('ResourceNotFoundException', `Shard ${shardIdOf(it.shard)} in stream ${it.streamName} under account ${accountId} does not exist`);
+  }
+  const ref = { stream: s.id, shard: sh.index };
+  const records = await ctx.store.read(ref, {
+    from: it.position,
+    limit: input.Limit ?? 10_000,
+    maxBytes: MAX_GET_BYTES,
+    notBeforeMs: now - s.retentionHours * 3_600_000,
+    ...(sh.endPosition !== undefined ? { to: sh.endPosition } : {}),
+  });
+  const last = records[records.length - 1];
+  const next = last ? last.n + 1 : it.position;
+  const tail = sh.endPosition ?? (await ctx.store.lastPosition(ref));
+  const caughtUp = next > tail;
+  const closedAndDone = sh.endPosition !== undefined && caughtUp;
+  const encrypted = s.encryption.type === 'KMS';
+  return {
+    Records: records.map((r) => ({
+      SequenceNumber: sequenceOf(sh, r.n),
+      ApproximateArrivalTimestamp: new Date(r.arrivalMs),
+      Data: r.data,
+      PartitionKey: r.partitionKey,
+      ...(encrypted ? { EncryptionType: 'KMS' } : {}),
+    })),
+    ...(closedAndDone
+      ? { ChildShards: childShardsOf(s, sh) }
+      : { NextShardIterator: ctx.iterators.encode({ ...it, position: next, issuedMs: now }) }),
+    MillisBehindLatest: caughtUp || !last ? 0 : Math.max(0, now - last.arrivalMs),
+  };
+}
+
+function childShardsOf(s: StreamMeta, parent: ShardMeta): Array<Record<string, unknown>> {
+  return s.shards
+    .filter((c) => c.parent === parent.index || c.adjacentParent === parent.index)
+    .map((c) => ({
+      ShardId: shardId(c),
+      ParentShards: [c.parent, c.adjacentParent].filter((p): p is number => p !== undefined).map(shardIdOf),
+      HashKeyRange: { StartingHashKey: c.startHash, EndingHashKey: c.endHash },
+    }));
+}

@@ -1,0 +1,68 @@
+/** What every Kinesis action works with. */
+import { AwsError } from '../protocol/errors.js';
+import type { StreamStore } from '../store/stream-store.js';
+import type { IteratorCodec } from './iterators.js';
+import type { StreamMeta, StreamRegistry } from './streams.js';
+
+export interface KinesisLimits {
+  /** Account-wide open shard limit. */
+  readonly shardLimit: number;
+  readonly createStreamMs: number;
+}
+
+export interface KinesisContext {
+  readonly registry: StreamRegistry;
+  readonly store: StreamStore;
+  readonly iterators: IteratorCodec;
+  readonly limits: KinesisLimits;
+}
+
+export const invalidArgument = (message: string): AwsError => new AwsError('InvalidArgumentException', message);
+
+export interface StreamTarget {
+  readonly StreamName?: string;
+  readonly StreamARN?: string;
+}
+
+const ARN = /^arn:aws[^:]*:kinesis:([^:]*):(\d{12}):stream\/(.+)$/;
+
+/**
+ * The stream name a request addresses, by StreamName or StreamARN (AWS
+ * accepts either; an ARN for another account or region names no stream here).
+ */
+export function streamNameOf(ctx: KinesisContext, input: StreamTarget): string {
+  if (input.StreamARN !== undefined) {
+    const m = ARN.exec(input.StreamARN);
+    const { region, accountId } = ctx.registry.account;
+    if (!m || m[1] !== region || m[2] !== accountId) {
+      throw new AwsError('ResourceNotFoundException', `Stream ${input.StreamARN} under account ${accountId} not found.`);
+    }
+    if (input.StreamName !== undefined && input.StreamName !== m[3]) {
+      throw invalidArgument(`StreamARN ${input.StreamARN} and StreamName ${input.StreamName} do not refer to the same stream.`);
+    }
+    return m[3]!;
+  }
+  if (input.StreamName === undefined) {
+    throw invalidArgument('Either StreamName or StreamARN should be provided.');
+  }
+  return input.StreamName;
+}
+
+export const modeDetails = (s: StreamMeta): { StreamMode: string } => ({ StreamMode: s.mode });
+
+export const encryptionOf = (s: StreamMeta): { EncryptionType: string; KeyId?: string } =>
+  s.encryption.type === 'KMS' ? { EncryptionType: 'KMS', KeyId: s.encryption.keyId } : { EncryptionType: 'NONE' };
+
+/** Opaque paging tokens: base64 JSON with an issue time so they can expire. */
+export function encodeToken(payload: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify({ ...payload, t: Date.now() })).toString('base64');
+}
+
+export function decodeToken<T>(token: string): (T & { t: number }) | undefined {
+  try {
+    const v = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as unknown;
+    return v !== null && typeof v === 'object' && typeof (v as { t?: unknown }).t === 'number' ? (v as T & { t: number }) : undefined;
+  } catch {
+    return undefined;
+  }
+}

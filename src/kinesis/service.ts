@@ -1,0 +1,117 @@
+/**
+ * Kinesis Data Streams as a service on the shared port: the model-driven
+ * JSON/CBOR protocol in front, typed actions behind, and a background sweep
+ * that deletes records past their stream's retention.
+ */
+import { randomBytes } from 'node:crypto';
+import { handleJsonRpc, type OperationHandler } from '../protocol/json-rpc.js';
+import { loadServiceModel } from '../protocol/model.js';
+import type { Service, SluiceRequest, SluiceResponse } from '../server/types.js';
+import type { DocumentStore } from '../store/documents.js';
+import type { StreamStore } from '../store/stream-store.js';
+import * as records from './actions/records.js';
+import * as streams from './actions/streams.js';
+import * as tags from './actions/tags.js';
+import type { KinesisContext } from './context.js';
+import { IteratorCodec } from './iterators.js';
+import { StreamRegistry, type Account, type Delays } from './streams.js';
+
+export const kinesisModel = loadServiceModel('kinesis-2013-12-02.json');
+const TARGET_PREFIX = `${kinesisModel.metadata.targetPrefix}.`;
+const SCOPE_SERVICE = /Credential=[^/,]+\/\d{8}\/[^/]+\/kinesis\/aws4_request/;
+
+export interface KinesisOptions extends Account, Delays {
+  readonly shardLimit: number;
+  /** How often expired records are deleted from disk. */
+  readonly retentionSweepMs?: number;
+  readonly onInternalError?: (e: unknown) => void;
+}
+
+export interface KinesisService extends Service {
+  readonly registry: StreamRegistry;
+  close(): void;
+}
+
+function handlersFor(ctx: KinesisContext): Record<string, OperationHandler> {
+  return {
+    CreateStream: (i) => streams.createStream(ctx, i),
+    DeleteStream: (i) => streams.deleteStream(ctx, i),
+    DescribeStream: (i) => streams.describeStream(ctx, i),
+    DescribeStreamSummary: (i) => streams.describeStreamSummary(ctx, i),
+    ListStreams: (i) => streams.listStreams(ctx, i),
+    ListShards: (i) => streams.listShards(ctx, i),
+    IncreaseStreamRetentionPeriod: (i) => streams.increaseRetention(ctx, i),
+    DecreaseStreamRetentionPeriod: (i) => streams.decreaseRetention(ctx, i),
+    PutRecord: (i) => records.putRecord(ctx, i),
+    PutRecords: (i) => records.putRecords(ctx, i),
+    GetShardIterator: (i) => records.getShardIterator(ctx, i),
+    GetRecords: (i) => records.getRecords(ctx, i),
+    AddTagsToStream: (i) => tags.addTagsToStream(ctx, i),
+    RemoveTagsFromStream: (i) => tags.removeTagsFromStream(ctx, i),
+    ListTagsForStream: (i) => tags.listTagsForStream(ctx, i),
+    TagResource: (i) => tags.tagResource(ctx, i),
+    UntagResource: (i) => tags.untagResource(ctx, i),
+    ListTagsForResource: (i) => tags.listTagsForResource(ctx, i),
+  };
+}
+
+/** Whether a request is addressed to Kinesis: by target header, `?Action=`, or SigV4 scope. */
+export function isKinesisRequest(req: SluiceRequest): boolean {
+  const target = req.headers['x-amz-target'];
+  if (target !== undefined) return target.startsWith(TARGET_PREFIX);
+  if (req.method !== 'POST' || req.path !== '/') return false;
+  const auth = req.headers.authorization;
+  if (auth !== undefined && SCOPE_SERVICE.test(auth)) return true;
+  const action = req.query.get('Action');
+  const type = req.headers['content-type'] ?? '';
+  return action !== null && Object.hasOwn(kinesisModel.operations, action) && /json|cbor/.test(type);
+}
+
+export async function createKinesisService(options: KinesisOptions, store: StreamStore, documents: DocumentStore): Promise<KinesisService> {
+  const registry = new StreamRegistry(options, options, documents, store);
+  await registry.load();
+  const ctx: KinesisContext = {
+    registry,
+    store,
+    iterators: new IteratorCodec(await store.secret('shard-iterators')),
+    limits: { shardLimit: options.shardLimit, createStreamMs: options.createStreamMs },
+  };
+  const rpc = {
+    model: kinesisModel,
+    handlers: handlersFor(ctx),
+    onInternalError: (e: unknown) => options.onInternalError?.(e),
+  };
+
+  let sweeping = false;
+  const sweep = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    void (async () => {
+      try {
+        for (const s of registry.all()) {
+          const cutoff = Date.now() - s.retentionHours * 3_600_000;
+          for (const sh of s.shards) await store.trim({ stream: s.id, shard: sh.index }, cutoff);
+        }
+      } catch (e) {
+        options.onInternalError?.(e);
+      } finally {
+        sweeping = false;
+      }
+    })();
+  }, options.retentionSweepMs ?? 60_000);
+  sweep.unref();
+
+  return {
+    name: 'kinesis',
+    registry,
+    matches: isKinesisRequest,
+    async handle(req): Promise<SluiceResponse> {
+      const res = await handleJsonRpc(rpc, req);
+      return { ...res, headers: { ...res.headers, 'x-amz-id-2': randomBytes(54).toString('base64') } };
+    },
+    close() {
+      clearInterval(sweep);
+      registry.close();
+    },
+  };
+}

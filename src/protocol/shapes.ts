@@ -1,0 +1,294 @@
+/**
+ * Model-driven input parsing, validation and output shaping for the JSON and
+ * CBOR RPC protocols. Parsing mirrors AWS's Coral deserializer (type errors
+ * are SerializationExceptions worded as Java worded them); validation
+ * mirrors Coral's constraint checks (ValidationException, at most 10
+ * messages, lower-camel member paths).
+ */
+import { Tag } from 'cbor-x';
+import { AwsError, serializationError } from './errors.js';
+import type { MemberRef, ServiceModel, Shape } from './model.js';
+
+export type WireFormat = 'json' | 'cbor';
+
+const BASE64_CHARS = /[^A-Za-z0-9+/=]|=[^=]/;
+
+const javaTypeName: Record<string, string> = {
+  integer: 'Integer', long: 'Long', double: 'Double', float: 'Float', boolean: 'Boolean',
+};
+
+function describeJsValue(v: unknown): string {
+  if (typeof v === 'boolean') return 'class java.lang.Boolean';
+  if (typeof v === 'number') return 'class java.math.BigDecimal';
+  return 'class java.lang.String';
+}
+
+function structuralMismatch(v: unknown): AwsError | undefined {
+  if (Array.isArray(v)) return serializationError('Start of list found where not expected');
+  if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array) && !(v instanceof Date) && !(v instanceof Tag)) {
+    return serializationError('Start of structure or map found where not expected.');
+  }
+  return undefined;
+}
+
+function decodeBase64Blob(s: string): Buffer {
+  if (s.length % 4 !== 0) {
+    throw serializationError(`'${s}' can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: ${s.length}`);
+  }
+  const bad = BASE64_CHARS.exec(s);
+  if (bad) throw serializationError(`'${s}' can not be converted to a Blob: Invalid Base64 character: '${bad[0][0]}'`);
+  const buf = Buffer.from(s, 'base64');
+  // Non-canonical trailing bits: AWS rejects them (its message has the typo too).
+  if (buf.toString('base64') !== s) {
+    throw serializationError(`'${s}' can not be converted to a Blob: Invalid last non-pad Base64 character dectected`);
+  }
+  return buf;
+}
+
+/** Parses one wire value into its typed form, or throws SerializationException. */
+export function parseValue(model: ServiceModel, ref: MemberRef, v: unknown, format: WireFormat): unknown {
+  if (v === null || v === undefined) return undefined;
+  const shape = model.shapes[ref.shape]!;
+  switch (shape.type) {
+    case 'string': {
+      if (typeof v === 'string') return v;
+      throw structuralMismatch(v) ?? serializationError(`${describeJsValue(v)} can not be converted to an String`);
+    }
+    case 'integer':
+    case 'long':
+    case 'double':
+    case 'float': {
+      if (typeof v === 'number') return shape.type === 'integer' || shape.type === 'long' ? Math.floor(v) : v;
+      if (typeof v === 'bigint') return Number(v);
+      throw structuralMismatch(v) ?? serializationError(`${describeJsValue(v)} can not be converted to an ${javaTypeName[shape.type]}`);
+    }
+    case 'boolean': {
+      if (typeof v === 'boolean') return v;
+      if (typeof v === 'string') {
+        const up = v.toUpperCase();
+        if (up === 'TRUE') return true;
+        if (up === 'FALSE') return false;
+        throw serializationError(`'${up}' can not be converted to an Boolean`);
+      }
+      throw structuralMismatch(v) ?? serializationError(`${describeJsValue(v)} can not be converted to an Boolean`);
+    }
+    case 'blob': {
+      if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+      if (typeof v === 'string') return decodeBase64Blob(v);
+      throw structuralMismatch(v) ?? serializationError(`${describeJsValue(v)} can not be converted to a Blob`);
+    }
+    case 'timestamp': {
+      // JSON carries epoch seconds; the SDKs' CBOR carries epoch milliseconds
+      // under tag 1, which cbor-x (reading tag 1 as seconds) hands over as a Date.
+      if (v instanceof Date) return new Date(v.getTime() / 1000);
+      if (v instanceof Tag) return new Date(Number(v.value));
+      if (typeof v === 'number') return new Date(format === 'cbor' ? v : v * 1000);
+      if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) return new Date(Number(v) * 1000);
+      if (typeof v === 'string' && !Number.isNaN(Date.parse(v))) return new Date(Date.parse(v));
+      throw structuralMismatch(v) ?? serializationError(`${describeJsValue(v)} can not be converted to milliseconds since epoch`);
+    }
+    case 'list': {
+      if (!Array.isArray(v)) {
+        if (typeof v === 'object' && !(v instanceof Uint8Array)) throw serializationError('Start of structure or map found where not expected.');
+        throw serializationError('Expected list or null');
+      }
+      return v.map((item) => parseValue(model, shape.member, item, format));
+    }
+    case 'map': {
+      if (Array.isArray(v)) throw serializationError('Start of list found where not expected');
+      if (typeof v !== 'object' || v instanceof Uint8Array) throw serializationError('Expected map or null');
+      const out: Record<string, unknown> = {};
+      for (const [k, item] of Object.entries(v as Record<string, unknown>)) {
+        const parsed = parseValue(model, shape.value, item, format);
+        if (parsed !== undefined) out[k] = parsed;
+      }
+      return out;
+    }
+    case 'structure': {
+      if (Array.isArray(v)) throw serializationError('Start of list found where not expected');
+      if (typeof v !== 'object' || v instanceof Uint8Array) throw serializationError('Expected null');
+      return parseStructure(model, shape.members, v as Record<string, unknown>, format);
+    }
+  }
+}
+
+function parseStructure(
+  model: ServiceModel,
+  members: Record<string, MemberRef>,
+  v: Record<string, unknown>,
+  format: WireFormat,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name in members) {
+    if (!(name in v)) continue;
+    const parsed = parseValue(model, members[name]!, v[name], format);
+    if (parsed !== undefined) out[name] = parsed;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- validation
+
+const MAX_MESSAGES = 10;
+
+const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
+
+function renderValue(shape: Shape, v: unknown): string {
+  if (v === undefined || v === null) return 'null';
+  let text: string;
+  if (shape.type === 'blob') {
+    const n = (v as Buffer).length;
+    text = `java.nio.HeapByteBuffer[pos=0 lim=${n} cap=${n}]`;
+  } else if (Array.isArray(v)) {
+    text = `[${v.map((x) => (typeof x === 'object' && x !== null ? renderJavaObject(x) : String(x))).join(', ')}]`;
+  } else if (v instanceof Date) {
+    text = v.toString();
+  } else if (typeof v === 'object') {
+    text = renderJavaObject(v);
+  } else {
+    text = String(v);
+  }
+  return `'${text}'`;
+}
+
+function renderJavaObject(v: object): string {
+  if (Buffer.isBuffer(v)) return `java.nio.HeapByteBuffer[pos=0 lim=${v.length} cap=${v.length}]`;
+  return `{${Object.entries(v).map(([k, x]) => `${k}=${typeof x === 'object' && x !== null ? renderJavaObject(x) : String(x)}`).join(', ')}}`;
+}
+
+function lengthOf(shape: Shape, v: unknown): number {
+  if (shape.type === 'string') return [...(v as string)].length;
+  if (shape.type === 'blob') return (v as Buffer).length;
+  if (Array.isArray(v)) return v.length;
+  return Object.keys(v as object).length;
+}
+
+const compiledPatterns = new Map<string, RegExp>();
+function patternFor(p: string): RegExp {
+  let re = compiledPatterns.get(p);
+  if (!re) {
+    re = new RegExp(`^(?:${p})$`, 'u');
+    compiledPatterns.set(p, re);
+  }
+  return re;
+}
+
+class Collector {
+  readonly messages: string[] = [];
+  add(value: string, path: string, constraint: string): void {
+    if (this.messages.length < MAX_MESSAGES) {
+      this.messages.push(`Value ${value} at '${path}' failed to satisfy constraint: ${constraint}`);
+    }
+  }
+  get full(): boolean {
+    return this.messages.length >= MAX_MESSAGES;
+  }
+}
+
+function validateValue(model: ServiceModel, ref: MemberRef, v: unknown, path: string, required: boolean, out: Collector): void {
+  const shape = model.shapes[ref.shape]!;
+  if (v === undefined) {
+    if (required) out.add('null', path, 'Member must not be null');
+    return;
+  }
+  const rendered = (): string => renderValue(shape, v);
+  if (shape.type === 'string' && shape.pattern !== undefined && !patternFor(shape.pattern).test(v as string)) {
+    out.add(rendered(), path, `Member must satisfy regular expression pattern: ${shape.pattern}`);
+  }
+  if ((shape.type === 'string' || shape.type === 'blob' || shape.type === 'list' || shape.type === 'map')) {
+    const n = lengthOf(shape, v);
+    if (shape.min !== undefined && n < shape.min) out.add(rendered(), path, `Member must have length greater than or equal to ${shape.min}`);
+    if (shape.max !== undefined && n > shape.max) out.add(rendered(), path, `Member must have length less than or equal to ${shape.max}`);
+  }
+  if (shape.type === 'integer' || shape.type === 'long' || shape.type === 'double' || shape.type === 'float') {
+    const n = v as number;
+    if (shape.min !== undefined && n < shape.min) out.add(rendered(), path, `Member must have value greater than or equal to ${shape.min}`);
+    if (shape.max !== undefined && n > shape.max) out.add(rendered(), path, `Member must have value less than or equal to ${shape.max}`);
+  }
+  if (shape.type === 'string' && shape.enum && !shape.enum.includes(v as string)) {
+    out.add(rendered(), path, `Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
+  }
+  if (shape.type === 'list') {
+    (v as unknown[]).forEach((item, i) => validateValue(model, shape.member, item, `${path}.${i + 1}.member`, false, out));
+  } else if (shape.type === 'map') {
+    const keyShape = model.shapes[shape.key.shape]!;
+    for (const [k, item] of Object.entries(v as Record<string, unknown>)) {
+      if (keyShape.type === 'string') validateValue(model, shape.key, k, `${path}.${k}.key`, false, out);
+      validateValue(model, shape.value, item, `${path}.${k}.member`, false, out);
+    }
+  } else if (shape.type === 'structure') {
+    validateMembers(model, shape, v as Record<string, unknown>, `${path}.`, out);
+  }
+}
+
+function validateMembers(model: ServiceModel, shape: Extract<Shape, { type: 'structure' }>, v: Record<string, unknown>, prefix: string, out: Collector): void {
+  const required = new Set(shape.required ?? []);
+  // Coral reports members in name order, which is what clients observe.
+  for (const name of Object.keys(shape.members).sort()) {
+    if (out.full) return;
+    validateValue(model, shape.members[name]!, v[name], prefix + lowerFirst(name), required.has(name), out);
+  }
+}
+
+/** Throws ValidationException listing every constraint the input breaks (at most 10). */
+export function validateInput(model: ServiceModel, shapeName: string, input: Record<string, unknown>): void {
+  const shape = model.shapes[shapeName];
+  if (!shape || shape.type !== 'structure') return;
+  const out = new Collector();
+  validateMembers(model, shape, input, '', out);
+  if (out.messages.length > 0) throw validationError(out.messages);
+}
+
+export function validationError(messages: string[]): AwsError {
+  const n = messages.length;
+  return new AwsError('ValidationException', `${n} validation error${n > 1 ? 's' : ''} detected: ${messages.join('; ')}`);
+}
+
+/** Parses a whole request document against an operation's input shape. */
+export function parseInput(model: ServiceModel, shapeName: string | undefined, doc: unknown, format: WireFormat): Record<string, unknown> {
+  if (!shapeName) return {};
+  if (doc === null || doc === undefined) return {};
+  return parseValue(model, { shape: shapeName }, doc, format) as Record<string, unknown>;
+}
+
+// ---------------------------------------------------------------- output
+
+/**
+ * Shapes an action's typed result for the wire: blobs as base64 (JSON) or
+ * bytes (CBOR), timestamps as epoch seconds (JSON) or tag-1 milliseconds (CBOR).
+ * Members absent from the shape are dropped, so actions cannot leak internals.
+ */
+export function shapeOutput(model: ServiceModel, ref: MemberRef, v: unknown, format: WireFormat): unknown {
+  if (v === undefined || v === null) return undefined;
+  const shape = model.shapes[ref.shape]!;
+  switch (shape.type) {
+    case 'blob':
+      return format === 'json' ? (v as Buffer).toString('base64') : v;
+    case 'timestamp': {
+      const ms = v instanceof Date ? v.getTime() : (v as number);
+      return format === 'json' ? ms / 1000 : new Tag(ms, 1);
+    }
+    case 'list': {
+      const member = model.shapes[shape.member.shape]!;
+      if (member.type === 'string' || member.type === 'integer' || member.type === 'long' || member.type === 'boolean') return v;
+      return (v as unknown[]).map((x) => shapeOutput(model, shape.member, x, format));
+    }
+    case 'map': {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = shapeOutput(model, shape.value, x, format);
+      return out;
+    }
+    case 'structure': {
+      const src = v as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const name in shape.members) {
+        const x = src[name];
+        if (x === undefined || x === null) continue;
+        out[name] = shapeOutput(model, shape.members[name]!, x, format);
+      }
+      return out;
+    }
+    default:
+      return v;
+  }
+}
