@@ -55,7 +55,7 @@ export class SqliteStore implements StreamStore, DocumentStore {
     this.db = new Database(dir === undefined ? ':memory:' : join(dir, 'sluice.db'));
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
-    this.db.pragma('cache_size = -16000');
+    this.db.pragma('cache_size = -4000');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS records (
         stream INTEGER NOT NULL, shard INTEGER NOT NULL, n INTEGER NOT NULL,
