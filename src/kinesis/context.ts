@@ -1,7 +1,10 @@
 /** What every Kinesis action works with. */
 import { AwsError } from '../protocol/errors.js';
+import type { DocumentStore } from '../store/documents.js';
 import type { StreamStore } from '../store/stream-store.js';
 import type { IteratorCodec } from './iterators.js';
+import type { ShardNotifier } from './notifier.js';
+import type { Subscriptions } from './subscriptions.js';
 import type { StreamMeta, StreamRegistry } from './streams.js';
 
 export interface KinesisLimits {
@@ -13,8 +16,11 @@ export interface KinesisLimits {
 export interface KinesisContext {
   readonly registry: StreamRegistry;
   readonly store: StreamStore;
+  readonly documents: DocumentStore;
   readonly iterators: IteratorCodec;
   readonly limits: KinesisLimits;
+  readonly notifier: ShardNotifier;
+  readonly subscriptions: Subscriptions;
 }
 
 export const invalidArgument = (message: string): AwsError => new AwsError('InvalidArgumentException', message);

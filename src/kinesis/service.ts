@@ -5,18 +5,24 @@
  */
 import { randomBytes } from 'node:crypto';
 import { handleJsonRpc, type OperationHandler } from '../protocol/json-rpc.js';
-import { loadServiceModel } from '../protocol/model.js';
 import type { Service, SluiceRequest, SluiceResponse } from '../server/types.js';
 import type { DocumentStore } from '../store/documents.js';
 import type { StreamStore } from '../store/stream-store.js';
+import * as consumers from './actions/consumers.js';
 import * as records from './actions/records.js';
+import * as resharding from './actions/resharding.js';
+import * as settings from './actions/settings.js';
+import { subscribeToShard } from './actions/subscribe.js';
 import * as streams from './actions/streams.js';
 import * as tags from './actions/tags.js';
 import type { KinesisContext } from './context.js';
 import { IteratorCodec } from './iterators.js';
+import { kinesisModel } from './model.js';
+import { ShardNotifier } from './notifier.js';
+import { Subscriptions } from './subscriptions.js';
 import { StreamRegistry, type Account, type Delays } from './streams.js';
 
-export const kinesisModel = loadServiceModel('kinesis-2013-12-02.json');
+export { kinesisModel };
 const TARGET_PREFIX = `${kinesisModel.metadata.targetPrefix}.`;
 const SCOPE_SERVICE = /Credential=[^/,]+\/\d{8}\/[^/]+\/kinesis\/aws4_request/;
 
@@ -52,6 +58,27 @@ function handlersFor(ctx: KinesisContext): Record<string, OperationHandler> {
     TagResource: (i) => tags.tagResource(ctx, i),
     UntagResource: (i) => tags.untagResource(ctx, i),
     ListTagsForResource: (i) => tags.listTagsForResource(ctx, i),
+    SplitShard: (i) => resharding.splitShard(ctx, i),
+    MergeShards: (i) => resharding.mergeShards(ctx, i),
+    UpdateShardCount: (i) => resharding.updateShardCount(ctx, i),
+    UpdateStreamMode: (i) => resharding.updateStreamMode(ctx, i),
+    RegisterStreamConsumer: (i) => consumers.registerStreamConsumer(ctx, i),
+    DeregisterStreamConsumer: (i) => consumers.deregisterStreamConsumer(ctx, i),
+    DescribeStreamConsumer: (i) => consumers.describeStreamConsumer(ctx, i),
+    ListStreamConsumers: (i) => consumers.listStreamConsumers(ctx, i),
+    SubscribeToShard: (i, call) => subscribeToShard(ctx, i, call),
+    StartStreamEncryption: (i) => settings.startStreamEncryption(ctx, i),
+    StopStreamEncryption: (i) => settings.stopStreamEncryption(ctx, i),
+    EnableEnhancedMonitoring: (i) => settings.enableEnhancedMonitoring(ctx, i),
+    DisableEnhancedMonitoring: (i) => settings.disableEnhancedMonitoring(ctx, i),
+    DescribeLimits: () => settings.describeLimits(ctx),
+    DescribeAccountSettings: () => settings.describeAccountSettings(ctx),
+    UpdateAccountSettings: (i) => settings.updateAccountSettings(ctx, i),
+    PutResourcePolicy: (i) => settings.putResourcePolicy(ctx, i),
+    GetResourcePolicy: (i) => settings.getResourcePolicy(ctx, i),
+    DeleteResourcePolicy: (i) => settings.deleteResourcePolicy(ctx, i),
+    UpdateMaxRecordSize: (i) => settings.updateMaxRecordSize(ctx, i),
+    UpdateStreamWarmThroughput: (i) => settings.updateStreamWarmThroughput(ctx, i),
   };
 }
 
@@ -69,13 +96,17 @@ export function isKinesisRequest(req: SluiceRequest): boolean {
 
 export async function createKinesisService(options: KinesisOptions, store: StreamStore, documents: DocumentStore): Promise<KinesisService> {
   const registry = new StreamRegistry(options, options, documents, store);
-  await registry.load();
   const ctx: KinesisContext = {
     registry,
     store,
+    documents,
     iterators: new IteratorCodec(await store.secret('shard-iterators')),
     limits: { shardLimit: options.shardLimit, createStreamMs: options.createStreamMs },
+    notifier: new ShardNotifier(),
+    subscriptions: new Subscriptions(),
   };
+  registry.applyPending = (meta) => resharding.applyPendingChange(ctx, meta);
+  await registry.load();
   const rpc = {
     model: kinesisModel,
     handlers: handlersFor(ctx),
@@ -111,6 +142,7 @@ export async function createKinesisService(options: KinesisOptions, store: Strea
     },
     close() {
       clearInterval(sweep);
+      ctx.subscriptions.closeAll();
       registry.close();
     },
   };

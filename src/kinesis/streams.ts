@@ -25,6 +25,20 @@ export interface ShardMeta {
   closedMs?: number;
 }
 
+/** A change that takes effect when the stream's UPDATING period ends (as AWS applies reshards). */
+export type PendingChange =
+  | { readonly kind: 'split'; readonly shard: number; readonly newStartingHashKey: string }
+  | { readonly kind: 'merge'; readonly shard: number; readonly adjacent: number }
+  | { readonly kind: 'scale'; readonly target: number };
+
+export interface Consumer {
+  readonly name: string;
+  readonly arn: string;
+  readonly createdMs: number;
+  status: 'CREATING' | 'ACTIVE' | 'DELETING';
+  statusUntilMs?: number;
+}
+
 export interface StreamMeta {
   readonly name: string;
   readonly arn: string;
@@ -41,6 +55,12 @@ export interface StreamMeta {
   encryption: { type: 'NONE' } | { type: 'KMS'; keyId: string };
   shardLevelMetrics: string[];
   maxRecordSizeKiB: number;
+  pending?: PendingChange;
+  consumers?: Consumer[];
+  /** Times of recent UpdateShardCount calls (for the 10-per-24-hours rule). */
+  scalingHistory?: number[];
+  warmThroughputMiBps?: number;
+  resourcePolicy?: string;
 }
 
 export interface Account {
@@ -56,7 +76,8 @@ export interface Delays {
 
 const KIND = 'kinesis-stream';
 
-export const isOpen = (s: ShardMeta): boolean => s.endPosition === undefined;
+/** Open shards take writes; a shard stops taking them the moment a reshard closes it. */
+export const isOpen = (s: ShardMeta): boolean => s.closedMs === undefined;
 export const shardId = (s: ShardMeta): string => shardIdOf(s.index);
 export const startingSequence = (s: ShardMeta): string => formatSequence({ shardCreatedMs: s.createdMs, shard: s.index, n: 0 });
 export const endingSequence = (s: ShardMeta): string | undefined =>
@@ -65,6 +86,9 @@ export const endingSequence = (s: ShardMeta): string | undefined =>
 export class StreamRegistry {
   private readonly streams = new Map<string, StreamMeta>();
   private readonly timers = new Set<NodeJS.Timeout>();
+
+  /** Applies a stream's pending change when its UPDATING period ends (set by the resharding module). */
+  applyPending: (meta: StreamMeta) => Promise<void> = async () => {};
 
   constructor(
     readonly account: Account,
@@ -181,6 +205,10 @@ export class StreamRegistry {
       await this.documents.delete(KIND, meta.name);
       await this.records.dropStream(meta.id);
       return;
+    }
+    if (meta.pending) {
+      await this.applyPending(meta);
+      delete meta.pending;
     }
     meta.status = 'ACTIVE';
     delete meta.statusUntilMs;

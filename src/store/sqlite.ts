@@ -151,6 +151,10 @@ export class SqliteStore implements StreamStore, DocumentStore {
     return { n, arrivalMs };
   }
 
+  async barrier(): Promise<void> {
+    await this.append([]);
+  }
+
   read(ref: ShardRef, o: ReadOptions): Promise<StoredRecord[]> {
     const rows = (o.to === undefined
       ? this.stmt.read.iterate(ref.stream, ref.shard, o.from, o.notBeforeMs, o.limit)

@@ -49,6 +49,8 @@ export interface StreamStore {
   /** Appends durably: when the promise resolves, every record is on disk. Results are in input order. */
   append(records: readonly NewRecord[]): Promise<Appended[]>;
   read(shard: ShardRef, options: ReadOptions): Promise<StoredRecord[]>;
+  /** Resolves once every append accepted before this call is durable. */
+  barrier(): Promise<void>;
   /** The highest position written to the shard (0 when empty). */
   lastPosition(shard: ShardRef): Promise<number>;
   /** The first position whose arrival time is at or after `ms`, if any. */

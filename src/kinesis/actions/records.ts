@@ -43,7 +43,7 @@ function tooLarge(path: string, r: RecordInput, max: number): string {
   return `Value 'java.nio.HeapByteBuffer[pos=0 lim=${n} cap=${n}]' at '${path}' failed to satisfy constraint: Member must have length less than or equal to ${max}`;
 }
 
-const sequenceOf = (sh: ShardMeta, n: number): string => formatSequence({ shardCreatedMs: sh.createdMs, shard: sh.index, n });
+export const sequenceOf = (sh: ShardMeta, n: number): string => formatSequence({ shardCreatedMs: sh.createdMs, shard: sh.index, n });
 
 export async function putRecord(
   ctx: KinesisContext,
@@ -62,6 +62,7 @@ export async function putRecord(
     if (parts.shard === sh.index && parts.shardCreatedMs === sh.createdMs) after = parts.n;
   }
   const [done] = await ctx.store.append([{ stream: s.id, shard: sh.index, partitionKey: input.PartitionKey, data: input.Data, ...(after !== undefined ? { after } : {}) }]);
+  ctx.notifier.signal({ stream: s.id, shard: sh.index });
   return {
     ShardId: shardId(sh),
     SequenceNumber: sequenceOf(sh, done!.n),
@@ -82,6 +83,7 @@ export async function putRecords(ctx: KinesisContext, input: StreamTarget & { Re
   const shards = input.Records.map((r) => shardFor(s, r));
   const batch: NewRecord[] = input.Records.map((r, i) => ({ stream: s.id, shard: shards[i]!.index, partitionKey: r.PartitionKey, data: r.Data }));
   const done = await ctx.store.append(batch);
+  for (const sh of new Set(shards)) ctx.notifier.signal({ stream: s.id, shard: sh.index });
   return {
     FailedRecordCount: 0,
     Records: done.map((d, i) => ({ SequenceNumber: sequenceOf(shards[i]!, d.n), ShardId: shardId(shards[i]!) })),
@@ -89,7 +91,7 @@ export async function putRecords(ctx: KinesisContext, input: StreamTarget & { Re
   };
 }
 
-function findShard(ctx: KinesisContext, s: StreamMeta, requested: string): ShardMeta {
+export function findShard(ctx: KinesisContext, s: StreamMeta, requested: string): ShardMeta {
   const index = shardIndexOf(requested);
   const { accountId } = ctx.registry.account;
   if (index === undefined) {
@@ -100,6 +102,56 @@ function findShard(ctx: KinesisContext, s: StreamMeta, requested: string): Shard
   return sh;
 }
 
+export interface StartingPoint {
+  readonly type: string;
+  readonly sequenceNumber?: string;
+  readonly timestamp?: Date;
+  /** Names the calling action in messages ("GetShardIterator", "SubscribeToShard"). */
+  readonly action: string;
+}
+
+/** The first position a reader starting at `p` reads, with AWS's errors for a wrong request. */
+export async function startPosition(ctx: KinesisContext, s: StreamMeta, sh: ShardMeta, p: StartingPoint): Promise<number> {
+  const { accountId } = ctx.registry.account;
+  const ref = { stream: s.id, shard: sh.index };
+  const type = p.type;
+  const wantsSequence = type === 'AT_SEQUENCE_NUMBER' || type === 'AFTER_SEQUENCE_NUMBER';
+  if (p.sequenceNumber !== undefined && (type === 'TRIM_HORIZON' || type === 'LATEST')) {
+    throw invalidArgument('Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or ' +
+      `(2) TRIM_HORIZON or LATEST and no StartingSequenceNumber. Request specified ${type} and also a StartingSequenceNumber.`);
+  }
+  if (wantsSequence) {
+    if (p.sequenceNumber === undefined) {
+      throw invalidArgument('Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or ' +
+        `(2) TRIM_HORIZON or LATEST and no StartingSequenceNumber. Request specified ${type} and no StartingSequenceNumber.`);
+    }
+    const seq = p.sequenceNumber;
+    const parts = parseSequence(seq);
+    if (!parts) {
+      throw invalidArgument(`StartingSequenceNumber ${seq} used in ${p.action} on shard ${shardId(sh)} in stream ${s.name} under account ${accountId} is invalid.`);
+    }
+    if (parts.shard !== sh.index) {
+      throw invalidArgument(`Invalid StartingSequenceNumber. It encodes ${shardIdOf(parts.shard)}, while it was used in a call to a shard with ${shardId(sh)}`);
+    }
+    if (parts.shardCreatedMs !== sh.createdMs) {
+      throw invalidArgument(`StartingSequenceNumber ${seq} used in ${p.action} on shard ${shardId(sh)} in stream ${s.name} under account ${accountId} is invalid because it did not come from this stream.`);
+    }
+    return type === 'AT_SEQUENCE_NUMBER' ? parts.n : parts.n + 1;
+  }
+  if (type === 'TRIM_HORIZON') return 0;
+  if (type === 'LATEST') return sh.endPosition !== undefined ? sh.endPosition + 1 : (await ctx.store.lastPosition(ref)) + 1;
+  // AT_TIMESTAMP
+  if (p.timestamp === undefined) {
+    throw invalidArgument('Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. Current request has no timestamp parameter.');
+  }
+  const at = p.timestamp.getTime();
+  const now = Date.now();
+  if (at > now) {
+    throw invalidArgument(`The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. timestampInMillis: ${at}, currentTimestampInMillis: ${now}`);
+  }
+  return (await ctx.store.firstAtOrAfter(ref, at)) ?? (await ctx.store.lastPosition(ref)) + 1;
+}
+
 export async function getShardIterator(
   ctx: KinesisContext,
   input: StreamTarget & { ShardId: string; ShardIteratorType: string; StartingSequenceNumber?: string; Timestamp?: Date },
@@ -107,48 +159,12 @@ export async function getShardIterator(
   const name = streamNameOf(ctx, input);
   const s = ctx.registry.requireReadable(name);
   const sh = findShard(ctx, s, input.ShardId);
-  const { accountId } = ctx.registry.account;
-  const type = input.ShardIteratorType;
-  const ref = { stream: s.id, shard: sh.index };
-  let position: number;
-  const wantsSequence = type === 'AT_SEQUENCE_NUMBER' || type === 'AFTER_SEQUENCE_NUMBER';
-  if (input.StartingSequenceNumber !== undefined && (type === 'TRIM_HORIZON' || type === 'LATEST')) {
-    throw invalidArgument('Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or ' +
-      `(2) TRIM_HORIZON or LATEST and no StartingSequenceNumber. Request specified ${type} and also a StartingSequenceNumber.`);
-  }
-  if (wantsSequence) {
-    if (input.StartingSequenceNumber === undefined) {
-      throw invalidArgument('Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or ' +
-        `(2) TRIM_HORIZON or LATEST and no StartingSequenceNumber. Request specified ${type} and no StartingSequenceNumber.`);
-    }
-    const seq = input.StartingSequenceNumber;
-    const parts = parseSequence(seq);
-    if (!parts) {
-      throw invalidArgument(`StartingSequenceNumber ${seq} used in GetShardIterator on shard ${shardId(sh)} in stream ${name} under account ${accountId} is invalid.`);
-    }
-    if (parts.shard !== sh.index) {
-      throw invalidArgument(`Invalid StartingSequenceNumber. It encodes ${shardIdOf(parts.shard)}, while it was used in a call to a shard with ${shardId(sh)}`);
-    }
-    if (parts.shardCreatedMs !== sh.createdMs) {
-      throw invalidArgument(`StartingSequenceNumber ${seq} used in GetShardIterator on shard ${shardId(sh)} in stream ${name} under account ${accountId} is invalid because it did not come from this stream.`);
-    }
-    position = type === 'AT_SEQUENCE_NUMBER' ? parts.n : parts.n + 1;
-  } else if (type === 'TRIM_HORIZON') {
-    position = 0;
-  } else if (type === 'LATEST') {
-    position = sh.endPosition !== undefined ? sh.endPosition + 1 : (await ctx.store.lastPosition(ref)) + 1;
-  } else {
-    // AT_TIMESTAMP
-    if (input.Timestamp === undefined) {
-      throw invalidArgument('Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. Current request has no timestamp parameter.');
-    }
-    const at = input.Timestamp.getTime();
-    const now = Date.now();
-    if (at > now) {
-      throw invalidArgument(`The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. timestampInMillis: ${at}, currentTimestampInMillis: ${now}`);
-    }
-    position = (await ctx.store.firstAtOrAfter(ref, at)) ?? (await ctx.store.lastPosition(ref)) + 1;
-  }
+  const position = await startPosition(ctx, s, sh, {
+    type: input.ShardIteratorType,
+    action: 'GetShardIterator',
+    ...(input.StartingSequenceNumber !== undefined ? { sequenceNumber: input.StartingSequenceNumber } : {}),
+    ...(input.Timestamp !== undefined ? { timestamp: input.Timestamp } : {}),
+  });
   return { ShardIterator: ctx.iterators.encode({ streamName: name, streamId: s.id, shard: sh.index, position, issuedMs: Date.now() }) };
 }
 
@@ -196,7 +212,7 @@ export async function getRecords(ctx: KinesisContext, input: { ShardIterator: st
   };
 }
 
-function childShardsOf(s: StreamMeta, parent: ShardMeta): Array<Record<string, unknown>> {
+export function childShardsOf(s: StreamMeta, parent: ShardMeta): Array<Record<string, unknown>> {
   return s.shards
     .filter((c) => c.parent === parent.index || c.adjacentParent === parent.index)
     .map((c) => ({

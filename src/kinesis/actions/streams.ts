@@ -2,6 +2,7 @@
 import { AwsError } from '../../protocol/errors.js';
 import { decodeToken, encodeToken, encryptionOf, invalidArgument, modeDetails, streamNameOf, type KinesisContext, type StreamTarget } from '../context.js';
 import { evenSplit } from '../hashing.js';
+import { liveConsumers } from './consumers.js';
 import { endingSequence, isOpen, shardId, startingSequence, type ShardMeta, type StreamMeta } from '../streams.js';
 
 const ON_DEMAND_SHARDS = 4;
@@ -62,6 +63,11 @@ export async function deleteStream(ctx: KinesisContext, input: StreamTarget & { 
   const name = streamNameOf(ctx, input);
   const s = ctx.registry.require(name);
   if (s.status === 'DELETING') return;
+  if (liveConsumers(s).length > 0 && !input.EnforceConsumerDeletion) {
+    throw new AwsError('ResourceInUseException',
+      `Stream ${name} under account ${ctx.registry.account.accountId} has registered consumers. Deregister them first or set EnforceConsumerDeletion.`);
+  }
+  for (const c of s.consumers ?? []) ctx.subscriptions.endFor(c.arn);
   await ctx.registry.transition(s, 'DELETING', ctx.registry.deleteDelayMs);
 }
 
@@ -105,7 +111,7 @@ export function describeStreamSummary(ctx: KinesisContext, input: StreamTarget):
       EnhancedMonitoring: [{ ShardLevelMetrics: s.shardLevelMetrics }],
       ...encryptionOf(s),
       OpenShardCount: s.status === 'CREATING' ? 0 : s.shards.filter(isOpen).length,
-      ConsumerCount: 0,
+      ConsumerCount: liveConsumers(s).length,
       MaxRecordSizeInKiB: s.maxRecordSizeKiB,
     },
   };

@@ -1,0 +1,151 @@
+/**
+ * Stream and account settings: encryption, enhanced monitoring, limits,
+ * account settings, resource policies, record size and warm throughput.
+ */
+import { AwsError } from '../../protocol/errors.js';
+import { invalidArgument, streamNameOf, type KinesisContext, type StreamTarget } from '../context.js';
+import type { StreamMeta } from '../streams.js';
+import { findConsumer } from './consumers.js';
+
+const ALL_METRICS = ['IncomingBytes', 'IncomingRecords', 'OutgoingBytes', 'OutgoingRecords',
+  'WriteProvisionedThroughputExceeded', 'ReadProvisionedThroughputExceeded', 'IteratorAgeMilliseconds'];
+const ON_DEMAND_STREAM_LIMIT = 50;
+const ACCOUNT_KIND = 'kinesis-account';
+
+export async function startStreamEncryption(ctx: KinesisContext, input: StreamTarget & { EncryptionType: string; KeyId: string }): Promise<void> {
+  const s = ctx.registry.requireActive(streamNameOf(ctx, input));
+  if (input.EncryptionType !== 'KMS') {
+    throw invalidArgument(`Encryption type ${input.EncryptionType} is not supported for StartStreamEncryption. Use KMS.`);
+  }
+  s.encryption = { type: 'KMS', keyId: input.KeyId };
+  await ctx.registry.transition(s, 'UPDATING', ctx.registry.updateDelayMs);
+}
+
+export async function stopStreamEncryption(ctx: KinesisContext, input: StreamTarget & { EncryptionType: string; KeyId: string }): Promise<void> {
+  const s = ctx.registry.requireActive(streamNameOf(ctx, input));
+  if (input.EncryptionType !== 'KMS') {
+    throw invalidArgument(`Encryption type ${input.EncryptionType} is not supported for StopStreamEncryption. Use KMS.`);
+  }
+  s.encryption = { type: 'NONE' };
+  await ctx.registry.transition(s, 'UPDATING', ctx.registry.updateDelayMs);
+}
+
+function expand(metrics: readonly string[]): string[] {
+  return metrics.includes('ALL') ? [...ALL_METRICS] : [...new Set(metrics)];
+}
+
+async function setMetrics(ctx: KinesisContext, s: StreamMeta, next: string[]): Promise<Record<string, unknown>> {
+  const current = s.shardLevelMetrics;
+  s.shardLevelMetrics = ALL_METRICS.filter((m) => next.includes(m));
+  await ctx.registry.save(s);
+  return { StreamName: s.name, StreamARN: s.arn, CurrentShardLevelMetrics: current, DesiredShardLevelMetrics: s.shardLevelMetrics };
+}
+
+export function enableEnhancedMonitoring(ctx: KinesisContext, input: StreamTarget & { ShardLevelMetrics: string[] }): Promise<Record<string, unknown>> {
+  const s = ctx.registry.requireActive(streamNameOf(ctx, input));
+  return setMetrics(ctx, s, [...s.shardLevelMetrics, ...expand(input.ShardLevelMetrics)]);
+}
+
+export function disableEnhancedMonitoring(ctx: KinesisContext, input: StreamTarget & { ShardLevelMetrics: string[] }): Promise<Record<string, unknown>> {
+  const s = ctx.registry.requireActive(streamNameOf(ctx, input));
+  const off = expand(input.ShardLevelMetrics);
+  return setMetrics(ctx, s, s.shardLevelMetrics.filter((m) => !off.includes(m)));
+}
+
+export function describeLimits(ctx: KinesisContext): Record<string, unknown> {
+  const streams = ctx.registry.all().filter((s) => s.status !== 'DELETING');
+  return {
+    ShardLimit: ctx.limits.shardLimit,
+    OpenShardCount: ctx.registry.openShardCount(),
+    OnDemandStreamCount: streams.filter((s) => s.mode === 'ON_DEMAND').length,
+    OnDemandStreamCountLimit: ON_DEMAND_STREAM_LIMIT,
+  };
+}
+
+interface AccountSettings {
+  MinimumThroughputBillingCommitment: { Status: string; StartedAt?: number; EndedAt?: number; EarliestAllowedEndAt?: number };
+}
+
+const toOutput = (a: AccountSettings): Record<string, unknown> => {
+  const c = a.MinimumThroughputBillingCommitment;
+  return {
+    MinimumThroughputBillingCommitment: {
+      Status: c.Status,
+      ...(c.StartedAt !== undefined ? { StartedAt: new Date(c.StartedAt) } : {}),
+      ...(c.EndedAt !== undefined ? { EndedAt: new Date(c.EndedAt) } : {}),
+      ...(c.EarliestAllowedEndAt !== undefined ? { EarliestAllowedEndAt: new Date(c.EarliestAllowedEndAt) } : {}),
+    },
+  };
+};
+
+async function accountSettings(ctx: KinesisContext): Promise<AccountSettings> {
+  return (await ctx.documents.get<AccountSettings>(ACCOUNT_KIND, 'settings')) ?? { MinimumThroughputBillingCommitment: { Status: 'DISABLED' } };
+}
+
+export async function describeAccountSettings(ctx: KinesisContext): Promise<Record<string, unknown>> {
+  return toOutput(await accountSettings(ctx));
+}
+
+export async function updateAccountSettings(ctx: KinesisContext, input: { MinimumThroughputBillingCommitment: { Status: string } }): Promise<Record<string, unknown>> {
+  const now = Date.now();
+  const current = await accountSettings(ctx);
+  const next: AccountSettings = input.MinimumThroughputBillingCommitment.Status === 'ENABLED'
+    ? { MinimumThroughputBillingCommitment: { Status: 'ENABLED', StartedAt: now, EarliestAllowedEndAt: now + 24 * 3_600_000 } }
+    : { MinimumThroughputBillingCommitment: { Status: 'DISABLED', ...(current.MinimumThroughputBillingCommitment.StartedAt !== undefined ? { StartedAt: current.MinimumThroughputBillingCommitment.StartedAt, EndedAt: now } : {}) } };
+  await ctx.documents.put(ACCOUNT_KIND, 'settings', next);
+  return toOutput(next);
+}
+
+/** The stream a resource ARN (stream or consumer) belongs to, and whether it is the consumer. */
+function resourceOf(ctx: KinesisContext, arn: string): { stream: StreamMeta; key: string } {
+  if (arn.includes('/consumer/')) {
+    const { stream, consumer } = findConsumer(ctx, { ConsumerARN: arn });
+    return { stream, key: consumer.arn };
+  }
+  const stream = ctx.registry.require(streamNameOf(ctx, { StreamARN: arn }));
+  return { stream, key: stream.arn };
+}
+
+const POLICY_KIND = 'kinesis-resource-policy';
+
+export async function putResourcePolicy(ctx: KinesisContext, input: { ResourceARN: string; Policy: string }): Promise<void> {
+  const { key } = resourceOf(ctx, input.ResourceARN);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(input.Policy);
+  } catch {
+    throw invalidArgument('Invalid policy document: the policy is not valid JSON.');
+  }
+  if (doc === null || typeof doc !== 'object' || !('Statement' in doc)) {
+    throw invalidArgument('Invalid policy document: the policy must have a Statement.');
+  }
+  await ctx.documents.put(POLICY_KIND, key, input.Policy);
+}
+
+export async function getResourcePolicy(ctx: KinesisContext, input: { ResourceARN: string }): Promise<Record<string, unknown>> {
+  const { key } = resourceOf(ctx, input.ResourceARN);
+  return { Policy: (await ctx.documents.get<string>(POLICY_KIND, key)) ?? '{}' };
+}
+
+export async function deleteResourcePolicy(ctx: KinesisContext, input: { ResourceARN: string }): Promise<void> {
+  const { key } = resourceOf(ctx, input.ResourceARN);
+  if (!(await ctx.documents.delete(POLICY_KIND, key))) {
+    throw new AwsError('ResourceNotFoundException', `No resource policy found for resource ${input.ResourceARN}.`);
+  }
+}
+
+export async function updateMaxRecordSize(ctx: KinesisContext, input: StreamTarget & { MaxRecordSizeInKiB: number }): Promise<void> {
+  const s = ctx.registry.requireActive(streamNameOf(ctx, input));
+  s.maxRecordSizeKiB = input.MaxRecordSizeInKiB;
+  await ctx.registry.transition(s, 'UPDATING', ctx.registry.updateDelayMs);
+}
+
+export async function updateStreamWarmThroughput(ctx: KinesisContext, input: StreamTarget & { WarmThroughputMiBps: number }): Promise<Record<string, unknown>> {
+  const s = ctx.registry.requireActive(streamNameOf(ctx, input));
+  if (s.mode !== 'ON_DEMAND') {
+    throw new AwsError('ValidationException', `Warm throughput can only be set on streams in ON_DEMAND capacity mode; stream ${s.name} is PROVISIONED.`);
+  }
+  s.warmThroughputMiBps = input.WarmThroughputMiBps;
+  await ctx.registry.transition(s, 'UPDATING', ctx.registry.updateDelayMs);
+  return { StreamName: s.name, StreamARN: s.arn, WarmThroughput: { TargetMiBps: input.WarmThroughputMiBps, CurrentMiBps: input.WarmThroughputMiBps } };
+}
