@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { cliPath, kinesisRaw, spawnSluice, tempDir } from './helpers/sluice.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cliPath, kinesisRaw, repoRoot, spawnSluice, tempDir } from './helpers/sluice.js';
 
 const run = promisify(execFile);
 
@@ -45,5 +47,39 @@ describe('sluice start', () => {
       assert.match(e.stderr, /--account-id must be 12 digits/);
       return true;
     });
+  });
+});
+
+describe('sluice lint', () => {
+  it('reports a template error with where it is, and exits non-zero', async () => {
+    const dir = tempDir();
+    try {
+      const file = `${dir.path}/api.yaml`;
+      writeFileSync(file, [
+        'openapi: 3.0.1',
+        'info: {title: t, version: "1"}',
+        'paths:',
+        '  /a:',
+        '    get:',
+        '      x-amazon-apigateway-integration:',
+        '        type: mock',
+        '        requestTemplates:',
+        '          application/json: |',
+        '            {"x": #if($a) 1 }',
+        '',
+      ].join('\n'));
+      await assert.rejects(run(process.execPath, [cliPath, 'lint', file]), (e: any) => {
+        assert.equal(e.code, 1);
+        assert.match(e.stdout, /GET \/a request template \[application\/json\] 1:7: #if has no matching #end/);
+        return true;
+      });
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('passes AWS\'s own export of the tutorial API', async () => {
+    const { stdout } = await run(process.execPath, [cliPath, 'lint', join(repoRoot, '../shared/conformance/aws-kinesis-proxy-export/kinesis-proxy.swagger20.json')]);
+    assert.match(stdout, /no problems/);
   });
 });

@@ -40,6 +40,18 @@ addStartOptions(
   process.on('SIGTERM', () => stop('SIGTERM'));
 });
 
+program
+  .command('lint')
+  .description('compile every mapping template in an OpenAPI/Swagger definition and report each problem with where it is')
+  .argument('<file>', 'OpenAPI 3.0 or Swagger 2.0, JSON or YAML')
+  .action(async (file: string) => {
+    // Loaded here so `sluice start` does not pay for the linter.
+    const { lintFile, formatProblems } = await import('../vtl/lint.js');
+    const problems = await lintFile(file);
+    console.log(problems.length > 0 ? formatProblems(problems) : `${file}: no problems`);
+    process.exitCode = problems.some((p) => p.severity === 'error') ? 1 : 0;
+  });
+
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(`sluice: ${e instanceof Error ? e.message : String(e)}`);
   process.exit(1);
