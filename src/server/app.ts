@@ -2,6 +2,7 @@
  * Composition root: storage, services, dispatcher and the listening socket.
  * `startSluice` is what `sluice start` and the tests call.
  */
+import { createApiGateway } from '../apigateway/index.js';
 import { createKinesisService, type KinesisService } from '../kinesis/service.js';
 import { SqliteStore } from '../store/sqlite.js';
 import type { SluiceConfig } from './config.js';
@@ -38,7 +39,11 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   const dispatch = createDispatcher(() => services);
 
   // apigateway: the gateway's service and deployed APIs are wired here.
-  let deployedApis = (): readonly DeployedApi[] => [];
+  // Deploys config.apis (or the bundled KinesisProxy example) and serves invoke URLs;
+  // AWS integrations reach Kinesis through `dispatch` (or config.awsEndpoint).
+  const apiGateway = await createApiGateway({ config, documents: store, dispatch, log });
+  services.push(apiGateway.service);
+  const deployedApis = (): readonly DeployedApi[] => apiGateway.deployedApis(url);
 
   services.push(createInternalService({ version, deployedApis: () => deployedApis() }), kinesis);
 

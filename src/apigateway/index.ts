@@ -1,0 +1,159 @@
+/**
+ * API Gateway (REST) for Sluice: import OpenAPI definitions, deploy them to
+ * stages stored in the DocumentStore, and serve their invoke URLs.
+ */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { SluiceConfig } from '../server/config.js';
+import type { Handler, Service } from '../server/types.js';
+import type { DocumentStore } from '../store/documents.js';
+import { compileStage, type CompiledStage } from './compiled-stage.js';
+import { ExecutionLogStore, type LoggedExecution } from './execution-log.js';
+import { Executor, type InvokeRequest, type InvokeResult } from './execute.js';
+import { newId } from './ids.js';
+import { importOpenApi, type ImportResult } from './import-openapi.js';
+import { inProcessTransport, remoteTransport, type AwsTransport } from './integrations/aws.js';
+import type { Deployment, RestApi, Stage } from './model.js';
+import { ApiRepository } from './persistence.js';
+import { createExecuteApiService } from './service.js';
+import { TemplateCache } from './templates.js';
+
+export type { InvokeRequest, InvokeResult } from './execute.js';
+export type { LoggedExecution } from './execution-log.js';
+export type * from './model.js';
+export { ApiGatewayError } from './errors.js';
+export { importOpenApi } from './import-openapi.js';
+export { exportOpenApi } from './export-openapi.js';
+
+/** The bundled KinesisProxy example, deployed when no --api is given. */
+export const BUNDLED_EXAMPLE_PATH = fileURLToPath(new URL('../../../examples/kinesis-proxy/kinesis-proxy.yaml', import.meta.url));
+
+export interface ApiGatewayDeps {
+  readonly config: SluiceConfig;
+  readonly documents: DocumentStore;
+  /** The server's dispatcher: AWS integrations call Kinesis through it in-process. */
+  readonly dispatch: Handler;
+  readonly log?: (line: string) => void;
+  /** Deploy config.apis (or the bundled example) during creation. Default true. */
+  readonly deployConfigured?: boolean;
+  /** How many execution logs to keep in memory. Default 200. */
+  readonly executionLogCapacity?: number;
+  /** Print every execution log through `log` (debug). */
+  readonly logExecutions?: boolean;
+}
+
+export interface DeployedApi {
+  readonly id: string;
+  readonly name: string;
+  readonly stage: string;
+  readonly invokeUrl: string;
+}
+
+export interface DeployOptions {
+  /** Stage variables; when absent a re-deployed stage keeps the ones it had. */
+  readonly variables?: Record<string, string>;
+}
+
+export interface ApiGateway {
+  readonly service: Service;
+  /** Imports an OpenAPI/Swagger file and deploys it to `stage`; an API with the same name is replaced in place. */
+  deployFile(path: string, stage?: string, options?: DeployOptions): Promise<DeployedApi>;
+  /** Same, from text already in memory. */
+  deployDefinition(text: string, stage?: string, options?: DeployOptions): Promise<DeployedApi>;
+  /** Deployed stages; invoke URLs use `baseUrl` (default http://{host}:{port} from config). */
+  deployedApis(baseUrl?: string): DeployedApi[];
+  /** Runs the pipeline directly (TestInvokeMethod, tests). */
+  invoke(req: InvokeRequest): Promise<InvokeResult>;
+  /** Newest first. */
+  executionLogs(filter?: { apiId?: string; limit?: number }): LoggedExecution[];
+  getApi(id: string): Promise<RestApi | undefined>;
+}
+
+export async function createApiGateway(deps: ApiGatewayDeps): Promise<ApiGateway> {
+  const { config } = deps;
+  const log = deps.log ?? (() => {});
+  const repo = new ApiRepository(deps.documents);
+  const templates = new TemplateCache();
+  const stages = new Map<string, CompiledStage>();
+  const logs = new ExecutionLogStore(deps.executionLogCapacity ?? 200);
+  const awsTransport: AwsTransport = config.awsEndpoint ? remoteTransport(config.awsEndpoint) : inProcessTransport(deps.dispatch);
+
+  const executor = new Executor({
+    region: config.region,
+    accountId: config.accountId,
+    awsTransport,
+    stageFor: (apiId, stage) => stages.get(`${apiId}/${stage}`),
+    logs,
+    ...(deps.logExecutions ? { onLog: (text: string) => log(text) } : {}),
+  });
+
+  // Stages deployed in earlier runs.
+  for (const stage of await repo.listStages()) {
+    const deployment = await repo.getDeployment(stage.restApiId, stage.deploymentId);
+    if (!deployment) continue;
+    try {
+      stages.set(`${stage.restApiId}/${stage.stageName}`, compileStage(deployment, stage, templates));
+    } catch (err) {
+      log(`apigateway: stage ${stage.stageName} of API ${stage.restApiId} could not be loaded: ${(err as Error).message}`);
+    }
+  }
+
+  const describe = (c: CompiledStage, baseUrl: string): DeployedApi => ({
+    id: c.api.id,
+    name: c.api.name,
+    stage: c.stage.stageName,
+    invokeUrl: `${baseUrl}/restapis/${c.api.id}/${c.stage.stageName}/_user_request_`,
+  });
+  const defaultBase = (): string => `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
+
+  async function deployDefinition(text: string, stageName = config.stage, options: DeployOptions = {}): Promise<DeployedApi> {
+    // Import once to learn the name, then again under the existing id so re-deploys replace in place.
+    const first: ImportResult = importOpenApi(text, { region: config.region, accountId: config.accountId, templates });
+    const existing = await repo.findApiByName(first.api.name);
+    const api = existing
+      ? importOpenApi(text, { id: existing.id, region: config.region, accountId: config.accountId, templates, now: existing.createdDate }).api
+      : first.api;
+    for (const w of first.warnings) log(`apigateway: ${api.name}: ${w}`);
+    await repo.putApi(api);
+    const now = Math.floor(Date.now() / 1000);
+    const deployment: Deployment = { id: newId(), restApiId: api.id, createdDate: now, api };
+    await repo.putDeployment(deployment);
+    const previous = await repo.getStage(api.id, stageName);
+    const stage: Stage = {
+      restApiId: api.id,
+      stageName,
+      deploymentId: deployment.id,
+      variables: options.variables ?? previous?.variables ?? {},
+      createdDate: previous?.createdDate ?? now,
+      lastUpdatedDate: now,
+    };
+    const compiled = compileStage(deployment, stage, templates);
+    await repo.putStage(stage);
+    await repo.pruneDeployments(api.id);
+    stages.set(`${api.id}/${stageName}`, compiled);
+    const d = describe(compiled, defaultBase());
+    // The port may not be known yet (port 0 before listen): log the path, which holds everywhere.
+    log(`apigateway: deployed ${api.name} (${api.id}) to stage ${stageName}: /restapis/${api.id}/${stageName}/_user_request_/`);
+    return d;
+  }
+
+  const gateway: ApiGateway = {
+    service: createExecuteApiService(executor),
+    deployDefinition,
+    async deployFile(path, stage, options) {
+      return deployDefinition(await readFile(path, 'utf8'), stage, options);
+    },
+    deployedApis(baseUrl) {
+      return [...stages.values()].map((c) => describe(c, baseUrl ?? defaultBase()));
+    },
+    invoke: (req) => executor.invoke(req),
+    executionLogs: (filter) => logs.recent(filter),
+    getApi: (id) => repo.getApi(id),
+  };
+
+  if (deps.deployConfigured !== false) {
+    const files = config.apis.length ? config.apis : [BUNDLED_EXAMPLE_PATH];
+    for (const file of files) await gateway.deployFile(file, config.stage);
+  }
+  return gateway;
+}

@@ -1,0 +1,65 @@
+/**
+ * Storing APIs, deployments and stages in the DocumentStore so deployed APIs
+ * survive restarts. One document per RestApi (the management API edits it as
+ * a whole), per Deployment (a frozen snapshot) and per Stage.
+ */
+import type { DocumentStore } from '../store/documents.js';
+import type { Deployment, RestApi, Stage } from './model.js';
+
+const API = 'apigateway.restapi';
+const DEPLOYMENT = 'apigateway.deployment';
+const STAGE = 'apigateway.stage';
+
+export class ApiRepository {
+  constructor(private readonly docs: DocumentStore) {}
+
+  getApi(id: string): Promise<RestApi | undefined> {
+    return this.docs.get<RestApi>(API, id);
+  }
+
+  async listApis(): Promise<RestApi[]> {
+    return (await this.docs.list<RestApi>(API)).map((e) => e.doc);
+  }
+
+  async findApiByName(name: string): Promise<RestApi | undefined> {
+    return (await this.listApis()).find((a) => a.name === name);
+  }
+
+  putApi(api: RestApi): Promise<void> {
+    return this.docs.put(API, api.id, api);
+  }
+
+  putDeployment(d: Deployment): Promise<void> {
+    return this.docs.put(DEPLOYMENT, `${d.restApiId}:${d.id}`, d);
+  }
+
+  getDeployment(apiId: string, id: string): Promise<Deployment | undefined> {
+    return this.docs.get<Deployment>(DEPLOYMENT, `${apiId}:${id}`);
+  }
+
+  async listDeployments(apiId: string): Promise<Deployment[]> {
+    return (await this.docs.list<Deployment>(DEPLOYMENT)).filter((e) => e.id.startsWith(`${apiId}:`)).map((e) => e.doc);
+  }
+
+  deleteDeployment(apiId: string, id: string): Promise<boolean> {
+    return this.docs.delete(DEPLOYMENT, `${apiId}:${id}`);
+  }
+
+  putStage(s: Stage): Promise<void> {
+    return this.docs.put(STAGE, `${s.restApiId}:${s.stageName}`, s);
+  }
+
+  getStage(apiId: string, name: string): Promise<Stage | undefined> {
+    return this.docs.get<Stage>(STAGE, `${apiId}:${name}`);
+  }
+
+  async listStages(): Promise<Stage[]> {
+    return (await this.docs.list<Stage>(STAGE)).map((e) => e.doc);
+  }
+
+  /** Deletes deployments no stage points at (re-deploying on every start would otherwise pile them up). */
+  async pruneDeployments(apiId: string): Promise<void> {
+    const used = new Set((await this.listStages()).filter((s) => s.restApiId === apiId).map((s) => s.deploymentId));
+    for (const d of await this.listDeployments(apiId)) if (!used.has(d.id)) await this.deleteDeployment(apiId, d.id);
+  }
+}
