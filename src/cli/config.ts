@@ -9,6 +9,12 @@ const int = (name: string) => (v: string): number => {
   return n;
 };
 
+const probability = (v: string): number => {
+  const n = Number(v);
+  if (!(n >= 0 && n <= 1)) throw new Error(`--fault-rate must be between 0 and 1, got "${v}"`);
+  return n;
+};
+
 const collect = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').filter(Boolean)];
 
 export function addStartOptions(cmd: Command): Command {
@@ -27,7 +33,10 @@ export function addStartOptions(cmd: Command): Command {
     .addOption(new Option('--api <file>', 'OpenAPI file to serve (repeatable; default: the KinesisProxy example)').env('SLUICE_API').argParser(collect))
     .addOption(new Option('--stage <name>', 'stage the APIs are deployed at').env('SLUICE_STAGE').default(d.stage))
     .addOption(new Option('--aws-endpoint <url>', 'send AWS integrations to this endpoint instead of this process').env('SLUICE_AWS_ENDPOINT'))
-    .addOption(new Option('--log-requests', 'print a line per request').env('SLUICE_LOG_REQUESTS'));
+    .addOption(new Option('--log-requests', 'print a line per request').env('SLUICE_LOG_REQUESTS'))
+    .addOption(new Option('--enforce-limits', "enforce Kinesis's throughput and rate limits").env('SLUICE_ENFORCE_LIMITS'))
+    .addOption(new Option('--fault-rate <p>', 'probability (0..1) that a Kinesis call or record is throttled').env('SLUICE_FAULT_RATE').argParser(probability).default(d.faultRate))
+    .addOption(new Option('--latency <ms>', 'latency added to every Kinesis answer').env('SLUICE_LATENCY').argParser(int('--latency')).default(d.latencyMs));
 }
 
 export interface StartFlags {
@@ -45,6 +54,9 @@ export interface StartFlags {
   stage: string;
   awsEndpoint?: string;
   logRequests?: boolean | string;
+  enforceLimits?: boolean | string;
+  faultRate: number;
+  latency: number;
 }
 
 const truthy = (v: boolean | string | undefined): boolean => v === true || (typeof v === 'string' && !['', '0', 'false', 'no'].includes(v.toLowerCase()));
@@ -65,5 +77,8 @@ export function configFromFlags(f: StartFlags): SluiceConfig {
     stage: f.stage,
     awsEndpoint: f.awsEndpoint,
     logRequests: truthy(f.logRequests),
+    enforceLimits: truthy(f.enforceLimits),
+    faultRate: f.faultRate,
+    latencyMs: f.latency,
   };
 }

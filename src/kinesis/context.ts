@@ -3,6 +3,7 @@ import { AwsError } from '../protocol/errors.js';
 import type { DocumentStore } from '../store/documents.js';
 import type { StreamStore } from '../store/stream-store.js';
 import type { IteratorCodec } from './iterators.js';
+import type { Limiter } from './limits.js';
 import type { ShardNotifier } from './notifier.js';
 import type { Subscriptions } from './subscriptions.js';
 import type { StreamMeta, StreamRegistry } from './streams.js';
@@ -21,6 +22,7 @@ export interface KinesisContext {
   readonly limits: KinesisLimits;
   readonly notifier: ShardNotifier;
   readonly subscriptions: Subscriptions;
+  readonly limiter: Limiter;
 }
 
 export const invalidArgument = (message: string): AwsError => new AwsError('InvalidArgumentException', message);

@@ -17,6 +17,7 @@ import * as streams from './actions/streams.js';
 import * as tags from './actions/tags.js';
 import type { KinesisContext } from './context.js';
 import { IteratorCodec } from './iterators.js';
+import { Limiter, noLimits, type LimitsOptions } from './limits.js';
 import { kinesisModel } from './model.js';
 import { ShardNotifier } from './notifier.js';
 import { Subscriptions } from './subscriptions.js';
@@ -30,6 +31,7 @@ export interface KinesisOptions extends Account, Delays {
   readonly shardLimit: number;
   /** How often expired records are deleted from disk. */
   readonly retentionSweepMs?: number;
+  readonly limits?: LimitsOptions;
   readonly onInternalError?: (e: unknown) => void;
 }
 
@@ -82,6 +84,18 @@ function handlersFor(ctx: KinesisContext): Record<string, OperationHandler> {
   };
 }
 
+/** Adds injected latency and control-plane rate limits in front of every action. */
+function withLimits(ctx: KinesisContext, handlers: Record<string, OperationHandler>): Record<string, OperationHandler> {
+  const { limiter } = ctx;
+  if (!limiter.options.enforce && limiter.options.faultRate === 0 && limiter.options.latencyMs === 0) return handlers;
+  return Object.fromEntries(Object.entries(handlers).map(([action, handler]) => [action, async (input: any, call) => {
+    await limiter.delay();
+    const stream = input?.StreamName ?? input?.StreamARN?.split('/')[1];
+    limiter.admitControl(action, stream !== undefined ? `stream/${stream}${action === 'GetShardIterator' ? `/${input.ShardId}` : ''}` : 'account');
+    return handler(input, call);
+  }]));
+}
+
 /** Whether a request is addressed to Kinesis: by target header, `?Action=`, or SigV4 scope. */
 export function isKinesisRequest(req: SluiceRequest): boolean {
   const target = req.headers['x-amz-target'];
@@ -104,12 +118,13 @@ export async function createKinesisService(options: KinesisOptions, store: Strea
     limits: { shardLimit: options.shardLimit, createStreamMs: options.createStreamMs },
     notifier: new ShardNotifier(),
     subscriptions: new Subscriptions(),
+    limiter: new Limiter(options.limits ?? noLimits, options.accountId),
   };
   registry.applyPending = (meta) => resharding.applyPendingChange(ctx, meta);
   await registry.load();
   const rpc = {
     model: kinesisModel,
-    handlers: handlersFor(ctx),
+    handlers: withLimits(ctx, handlersFor(ctx)),
     onInternalError: (e: unknown) => options.onInternalError?.(e),
   };
 

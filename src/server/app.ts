@@ -33,7 +33,11 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   const log = options.log ?? (() => {});
   const logError = (e: unknown): void => log(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   const store = new SqliteStore(config.dataDir);
-  const kinesis = await createKinesisService(config, store, store);
+  const kinesis = await createKinesisService(
+    { ...config, limits: { enforce: config.enforceLimits, faultRate: config.faultRate, latencyMs: config.latencyMs } },
+    store,
+    store,
+  );
 
   const services: Service[] = [];
   const dispatch = createDispatcher(() => services);

@@ -19,6 +19,12 @@ export interface SluiceConfig {
   readonly awsEndpoint: string | undefined;
   /** Print a line per request. */
   readonly logRequests: boolean;
+  /** Enforce Kinesis's per-shard throughput and control-plane rate limits. */
+  readonly enforceLimits: boolean;
+  /** Probability (0..1) that a Kinesis call, or a record in PutRecords, is throttled. */
+  readonly faultRate: number;
+  /** Latency added to every Kinesis answer, in ms. */
+  readonly latencyMs: number;
 }
 
 export const defaultConfig: SluiceConfig = {
@@ -35,4 +41,7 @@ export const defaultConfig: SluiceConfig = {
   stage: 'test',
   awsEndpoint: undefined,
   logRequests: false,
+  enforceLimits: false,
+  faultRate: 0,
+  latencyMs: 0,
 };

@@ -53,6 +53,9 @@ export async function putRecord(
   const s = ctx.registry.requireReadable(name);
   if (input.Data.length > maxRecordBytes(s)) throw validationError([tooLarge('data', input, maxRecordBytes(s))]);
   const sh = shardFor(s, input);
+  if (!ctx.limiter.admitWrite(s.id, name, shardId(sh), input.Data.length + Buffer.byteLength(input.PartitionKey))) {
+    throw new AwsError('ProvisionedThroughputExceededException', ctx.limiter.rateExceeded(name, shardId(sh)));
+  }
   let after: number | undefined;
   if (input.SequenceNumberForOrdering !== undefined) {
     const parts = parseSequence(input.SequenceNumberForOrdering);
@@ -81,12 +84,23 @@ export async function putRecords(ctx: KinesisContext, input: StreamTarget & { Re
   if (total > MAX_PUT_RECORDS_BYTES) throw invalidArgument('Records size exceeds 5 MB limit');
   // Route every record first: one bad ExplicitHashKey fails the whole call, as in AWS.
   const shards = input.Records.map((r) => shardFor(s, r));
-  const batch: NewRecord[] = input.Records.map((r, i) => ({ stream: s.id, shard: shards[i]!.index, partitionKey: r.PartitionKey, data: r.Data }));
+  // Throttled records fail one by one; the rest are written.
+  const admitted = input.Records.map((r, i) => ctx.limiter.admitWrite(s.id, name, shardId(shards[i]!), r.Data.length + Buffer.byteLength(r.PartitionKey)));
+  const batch: NewRecord[] = [];
+  input.Records.forEach((r, i) => {
+    if (admitted[i]) batch.push({ stream: s.id, shard: shards[i]!.index, partitionKey: r.PartitionKey, data: r.Data });
+  });
   const done = await ctx.store.append(batch);
   for (const sh of new Set(shards)) ctx.notifier.signal({ stream: s.id, shard: sh.index });
+  let next = 0;
+  const results = input.Records.map((_, i) => {
+    const sh = shards[i]!;
+    if (!admitted[i]) return { ErrorCode: 'ProvisionedThroughputExceededException', ErrorMessage: ctx.limiter.rateExceeded(name, shardId(sh)) };
+    return { SequenceNumber: sequenceOf(sh, done[next++]!.n), ShardId: shardId(sh) };
+  });
   return {
-    FailedRecordCount: 0,
-    Records: done.map((d, i) => ({ SequenceNumber: sequenceOf(shards[i]!, d.n), ShardId: shardId(shards[i]!) })),
+    FailedRecordCount: admitted.filter((a) => !a).length,
+    Records: results,
     ...(s.encryption.type === 'KMS' ? { EncryptionType: 'KMS' } : {}),
   };
 }
@@ -184,6 +198,7 @@ export async function getRecords(ctx: KinesisContext, input: { ShardIterator: st
     throw new AwsError('ResourceNotFoundException', `Shard ${shardIdOf(it.shard)} in stream ${it.streamName} under account ${accountId} does not exist`);
   }
   const ref = { stream: s.id, shard: sh.index };
+  ctx.limiter.admitRead(s.id, s.name, shardId(sh));
   const records = await ctx.store.read(ref, {
     from: it.position,
     limit: input.Limit ?? 10_000,
@@ -191,6 +206,9 @@ export async function getRecords(ctx: KinesisContext, input: { ShardIterator: st
     notBeforeMs: now - s.retentionHours * 3_600_000,
     ...(sh.endPosition !== undefined ? { to: sh.endPosition } : {}),
   });
+  let bytes = 0;
+  for (const r of records) bytes += r.data.length;
+  ctx.limiter.chargeRead(s.id, shardId(sh), bytes);
   const last = records[records.length - 1];
   const next = last ? last.n + 1 : it.position;
   const tail = sh.endPosition ?? (await ctx.store.lastPosition(ref));
