@@ -2,7 +2,7 @@
  * Method request validation: required parameters and body models (JSON Schema
  * draft 4), switched on by the method's request validator. Messages are AWS's.
  */
-import AjvDraft04Module from 'ajv-draft-04';
+import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Model, RequestValidator } from './model.js';
 
@@ -11,7 +11,16 @@ type AjvCtor = new (opts: Record<string, unknown>) => {
   addSchema(schema: object, key: string): unknown;
   getSchema(key: string): ValidateFunction | undefined;
 };
-const Ajv04: AjvCtor = ((AjvDraft04Module as unknown as { default?: AjvCtor }).default ?? AjvDraft04Module) as unknown as AjvCtor;
+const require = createRequire(import.meta.url);
+/** ajv is loaded the first time a body is validated: most APIs never validate one. */
+let Ajv04: AjvCtor | undefined;
+function ajvClass(): AjvCtor {
+  if (!Ajv04) {
+    const mod = require('ajv-draft-04') as { default?: AjvCtor } & AjvCtor;
+    Ajv04 = mod.default ?? mod;
+  }
+  return Ajv04;
+}
 
 function modelKey(apiId: string, name: string): string {
   return `https://apigateway.amazonaws.com/restapis/${apiId}/models/${name}`;
@@ -19,7 +28,7 @@ function modelKey(apiId: string, name: string): string {
 
 function newAjv(): InstanceType<AjvCtor> {
   // AWS doesn't reject unknown keywords or formats in models.
-  return new Ajv04({ allErrors: true, strict: false, validateFormats: false, logger: false });
+  return new (ajvClass())({ allErrors: true, strict: false, validateFormats: false, logger: false });
 }
 
 /**
@@ -32,22 +41,29 @@ export function compileModelSchema(apiId: string, models: Record<string, Model>,
 
 /** All of an API's models, compiled lazily and cached (one per deployment). */
 export class ModelValidators {
-  private readonly ajv = newAjv();
+  private ajv: ReturnType<typeof newAjv> | undefined;
   private readonly compiled = new Map<string, ValidateFunction>();
 
-  constructor(private readonly apiId: string, models: Record<string, Model>) {
-    for (const m of Object.values(models)) {
-      const schema = JSON.parse(m.schema) as Record<string, unknown>;
-      // The model's own "$schema"/"id" must not fight with the key we register it under.
-      const { $schema: _s, id: _id, ...rest } = schema;
-      this.ajv.addSchema(rest, modelKey(apiId, m.name));
+  constructor(private readonly apiId: string, private readonly models: Record<string, Model>) {}
+
+  /** Every model registered on first use, so cross-model $refs resolve. */
+  private instance(): ReturnType<typeof newAjv> {
+    if (!this.ajv) {
+      this.ajv = newAjv();
+      for (const m of Object.values(this.models)) {
+        const schema = JSON.parse(m.schema) as Record<string, unknown>;
+        // The model's own "$schema"/"id" must not fight with the key we register it under.
+        const { $schema: _s, id: _id, ...rest } = schema;
+        this.ajv.addSchema(rest, modelKey(this.apiId, m.name));
+      }
     }
+    return this.ajv;
   }
 
   get(name: string): ValidateFunction {
     let v = this.compiled.get(name);
     if (!v) {
-      v = this.ajv.getSchema(modelKey(this.apiId, name));
+      v = this.instance().getSchema(modelKey(this.apiId, name));
       if (!v) throw new Error(`Model ${name} not found`);
       this.compiled.set(name, v);
     }

@@ -6,9 +6,7 @@
  * validation and errors as over the network) or remote (undici + SigV4 to
  * `awsEndpoint`).
  */
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { request } from 'undici';
+import type { SignatureV4 } from '@smithy/signature-v4';
 import { randomUUID } from 'node:crypto';
 import type { Handler, SluiceRequest, SluiceResponse } from '../../server/types.js';
 import type { AwsTarget } from '../aws-uri.js';
@@ -39,10 +37,12 @@ function envCredentials(): { accessKeyId: string; secretAccessKey: string; sessi
 export function remoteTransport(endpoint: string): AwsTransport {
   const base = new URL(endpoint);
   const signers = new Map<string, SignatureV4>();
-  const signerFor = (scope: SigningScope): SignatureV4 => {
+  // The signer and HTTP client load on first use: most servers never call a remote endpoint.
+  const signerFor = async (scope: SigningScope): Promise<SignatureV4> => {
     const key = `${scope.region}/${scope.service}`;
     let s = signers.get(key);
     if (!s) {
+      const [{ SignatureV4 }, { Sha256 }] = await Promise.all([import('@smithy/signature-v4'), import('@aws-crypto/sha256-js')]);
       s = new SignatureV4({ credentials: async () => envCredentials(), region: scope.region, service: scope.service, sha256: Sha256 });
       signers.set(key, s);
     }
@@ -56,7 +56,7 @@ export function remoteTransport(endpoint: string): AwsTransport {
       const prev = query[k];
       query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
     }
-    const signed = await signerFor(scope).sign({
+    const signed = await (await signerFor(scope)).sign({
       method: req.method,
       protocol: base.protocol,
       hostname: base.hostname,
@@ -67,6 +67,7 @@ export function remoteTransport(endpoint: string): AwsTransport {
       body: req.body,
     });
     const url = `${base.origin}${req.path}${req.rawQuery ? `?${req.rawQuery}` : ''}`;
+    const { request } = await import('undici');
     const res = await request(url, { method: req.method as 'POST', headers: signed.headers, body: req.body });
     const body = Buffer.from(await res.body.arrayBuffer());
     const out: Record<string, string> = {};

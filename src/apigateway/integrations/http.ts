@@ -3,7 +3,6 @@
  * timeout. Network failures and timeouts become typed errors the pipeline
  * turns into gateway responses.
  */
-import { request } from 'undici';
 import { headersToLists, IntegrationNetworkError, IntegrationTimeoutError, withTimeout, type EndpointRequest, type EndpointResponse } from './types.js';
 
 /** Headers undici computes itself or that must not be forwarded hop-to-hop. */
@@ -14,6 +13,8 @@ export async function callHttp(req: EndpointRequest, timeoutMs: number): Promise
   for (const [k, v] of Object.entries(req.headers)) if (!NOT_FORWARDED.has(k.toLowerCase())) headers[k] = v;
   const hasBody = req.body.length > 0 && req.method !== 'GET' && req.method !== 'HEAD';
   try {
+    // Loaded on first use: most servers never call an HTTP backend.
+    const { request } = await import('undici');
     return await withTimeout(timeoutMs, async (signal) => {
       const res = await request(req.uri, {
         method: req.method as 'GET',
