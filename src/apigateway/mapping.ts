@@ -8,11 +8,23 @@
  *                                   | stageVariables.NAME | context.NAME | 'STATIC'
  *   gatewayresponse.header.NAME  ←  method.request.* (no body) | stageVariables.NAME | context.NAME | 'STATIC'
  */
-import { evaluateJsonPath, parseJsonPath } from './jsonpath.js';
+import { compileJsonPath, evaluateJsonPath, JsonPathError } from '../vtl/jsonpath.js';
 
 export type MappingSide = 'integrationRequest' | 'methodResponse' | 'gatewayResponse';
 
-type JsonPathSteps = ReturnType<typeof parseJsonPath>;
+/** A JSONPath checked when the mapping is compiled (the VTL engine's Jayway-style evaluator serves both). */
+type JsonPathSteps = string;
+
+function checkedPath(expr: string, rest: string): JsonPathSteps {
+  const path = rest.startsWith('$') ? rest : `$.${rest}`;
+  try {
+    compileJsonPath(path);
+  } catch (e) {
+    if (e instanceof JsonPathError) throw new MappingError(`Invalid mapping expression specified: ${expr}`);
+    throw e;
+  }
+  return path;
+}
 
 export type MappingSource =
   | { readonly kind: 'static'; readonly value: string }
@@ -72,7 +84,7 @@ export function parseMappingSource(expr: string, side: MappingSide): MappingSour
     const rest = e.slice('method.request.'.length);
     if (rest === 'body' && side === 'integrationRequest') return { kind: 'methodBody', path: null };
     if (rest.startsWith('body.') && side === 'integrationRequest') {
-      return { kind: 'methodBody', path: parseJsonPath(rest.slice('body.'.length)) };
+      return { kind: 'methodBody', path: checkedPath(expr, rest.slice('body.'.length)) };
     }
     const dot = rest.indexOf('.');
     const loc = rest.slice(0, dot);
@@ -89,7 +101,7 @@ export function parseMappingSource(expr: string, side: MappingSide): MappingSour
   } else if (e.startsWith('integration.response.') && side === 'methodResponse') {
     const rest = e.slice('integration.response.'.length);
     if (rest === 'body') return { kind: 'integrationBody', path: null };
-    if (rest.startsWith('body.')) return { kind: 'integrationBody', path: parseJsonPath(rest.slice('body.'.length)) };
+    if (rest.startsWith('body.')) return { kind: 'integrationBody', path: checkedPath(expr, rest.slice('body.'.length)) };
     if (rest.startsWith('header.') && PARAM_NAME.test(rest.slice(7))) {
       return { kind: 'integrationHeader', name: rest.slice(7), multi: false };
     }
@@ -157,13 +169,13 @@ export function evaluateSource(source: MappingSource, input: MappingInput, cache
     case 'methodBody': {
       if (source.path === null) return input.body;
       if (!('methodBody' in cache)) cache.methodBody = parseBodyForMapping(input.body);
-      return stringifyMapped(evaluateJsonPath(source.path, cache.methodBody));
+      return stringifyMapped(evaluateJsonPath(cache.methodBody, source.path));
     }
     case 'integrationBody': {
       const body = input.integrationBody ?? '';
       if (source.path === null) return body;
       if (!('integrationBody' in cache)) cache.integrationBody = parseBodyForMapping(body);
-      return stringifyMapped(evaluateJsonPath(source.path, cache.integrationBody));
+      return stringifyMapped(evaluateJsonPath(cache.integrationBody, source.path));
     }
   }
 }
