@@ -74,3 +74,17 @@ export function decodeToken<T>(token: string): (T & { t: number }) | undefined {
     return undefined;
   }
 }
+
+/** LimitExceededException when `extra` more open shards would pass the account's shard limit. */
+export function checkShardLimit(ctx: KinesisContext, extra: number): void {
+  const current = ctx.registry.openShardCount();
+  const { accountId, region } = ctx.registry.account;
+  if (current + extra > ctx.limits.shardLimit) {
+    throw new AwsError('LimitExceededException',
+      `This request would exceed the shard limit for the account ${accountId} in ${region}. ` +
+      `Current shard count for the account: ${current}. Limit: ${ctx.limits.shardLimit}. ` +
+      `Number of additional shards that would have resulted from this request: ${extra}. ` +
+      'Refer to the AWS Service Limits page (https://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) ' +
+      'for current limits and how to request higher limits.');
+  }
+}

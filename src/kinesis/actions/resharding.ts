@@ -6,7 +6,7 @@
  * children open with ParentShardId / AdjacentParentShardId.
  */
 import { AwsError } from '../../protocol/errors.js';
-import { invalidArgument, streamNameOf, type KinesisContext, type StreamTarget } from '../context.js';
+import { checkShardLimit, invalidArgument, streamNameOf, type KinesisContext, type StreamTarget } from '../context.js';
 import { evenSplit, MAX_HASH_KEY } from '../hashing.js';
 import { shardIdOf, shardIndexOf } from '../shard-ids.js';
 import { isOpen, shardId, type PendingChange, type ShardMeta, type StreamMeta } from '../streams.js';
@@ -34,19 +34,6 @@ function requireOpen(ctx: KinesisContext, s: StreamMeta, sh: ShardMeta): void {
   if (!isOpen(sh)) {
     throw new AwsError('ResourceInUseException',
       `Shard ${shardId(sh)} in stream ${s.name} under account ${ctx.registry.account.accountId} has already been merged or split, and thus is not eligible for merging or splitting.`);
-  }
-}
-
-function checkShardLimit(ctx: KinesisContext, extra: number): void {
-  const current = ctx.registry.openShardCount();
-  const { accountId, region } = ctx.registry.account;
-  if (current + extra > ctx.limits.shardLimit) {
-    throw new AwsError('LimitExceededException',
-      `This request would exceed the shard limit for the account ${accountId} in ${region}. ` +
-      `Current shard count for the account: ${current}. Limit: ${ctx.limits.shardLimit}. ` +
-      `Number of additional shards that would have resulted from this request: ${extra}. ` +
-      'Refer to the AWS Service Limits page (https://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) ' +
-      'for current limits and how to request higher limits.');
   }
 }
 

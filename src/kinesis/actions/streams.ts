@@ -1,6 +1,6 @@
 /** Stream lifecycle and description: create, delete, describe, list, retention. */
 import { AwsError } from '../../protocol/errors.js';
-import { decodeToken, encodeToken, encryptionOf, invalidArgument, modeDetails, streamNameOf, type KinesisContext, type StreamTarget } from '../context.js';
+import { checkShardLimit, decodeToken, encodeToken, encryptionOf, invalidArgument, modeDetails, streamNameOf, type KinesisContext, type StreamTarget } from '../context.js';
 import { evenSplit } from '../hashing.js';
 import { liveConsumers } from './consumers.js';
 import { endingSequence, isOpen, shardId, startingSequence, type ShardMeta, type StreamMeta } from '../streams.js';
@@ -26,21 +26,13 @@ export async function createStream(
   input: { StreamName: string; ShardCount?: number; StreamModeDetails?: { StreamMode: string }; Tags?: Record<string, string>; MaxRecordSizeInKiB?: number },
 ): Promise<void> {
   const { registry } = ctx;
-  const { accountId, region } = registry.account;
+  const { accountId } = registry.account;
   const onDemand = input.StreamModeDetails?.StreamMode === 'ON_DEMAND' || input.ShardCount === undefined;
   const count = onDemand ? ON_DEMAND_SHARDS : input.ShardCount!;
   if (registry.get(input.StreamName)) {
     throw new AwsError('ResourceInUseException', `Stream ${input.StreamName} under account ${accountId} already exists.`);
   }
-  const current = registry.openShardCount();
-  if (current + count > ctx.limits.shardLimit) {
-    throw new AwsError('LimitExceededException',
-      `This request would exceed the shard limit for the account ${accountId} in ${region}. ` +
-      `Current shard count for the account: ${current}. Limit: ${ctx.limits.shardLimit}. ` +
-      `Number of additional shards that would have resulted from this request: ${count}. ` +
-      'Refer to the AWS Service Limits page (https://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) ' +
-      'for current limits and how to request higher limits.');
-  }
+  checkShardLimit(ctx, count);
   const createdMs = Date.now();
   const meta: StreamMeta = {
     name: input.StreamName,
@@ -234,7 +226,8 @@ export function listShards(
   };
 }
 
-export async function increaseRetention(ctx: KinesisContext, input: StreamTarget & { RetentionPeriodHours: number }): Promise<void> {
+/** Increase and Decrease share their bounds; each refuses to move the other way, with AWS's words. */
+async function changeRetention(ctx: KinesisContext, input: StreamTarget & { RetentionPeriodHours: number }, direction: 'Increase' | 'Decrease'): Promise<void> {
   const name = streamNameOf(ctx, input);
   const hours = input.RetentionPeriodHours;
   if (hours < MIN_RETENTION) {
@@ -244,26 +237,18 @@ export async function increaseRetention(ctx: KinesisContext, input: StreamTarget
     throw invalidArgument(`Maximum allowed retention period is ${MAX_RETENTION} hours. Requested retention period (${hours} hours) is too long.`);
   }
   const s = ctx.registry.requireActive(name);
-  if (hours < s.retentionHours) {
+  if (direction === 'Increase' && hours < s.retentionHours) {
     throw invalidArgument(`Requested retention period (${hours} hours) for stream ${name} can not be shorter than existing retention period (${s.retentionHours} hours). Use DecreaseRetentionPeriod API.`);
   }
-  s.retentionHours = hours;
-  await ctx.registry.save(s);
-}
-
-export async function decreaseRetention(ctx: KinesisContext, input: StreamTarget & { RetentionPeriodHours: number }): Promise<void> {
-  const name = streamNameOf(ctx, input);
-  const hours = input.RetentionPeriodHours;
-  if (hours < MIN_RETENTION) {
-    throw invalidArgument(`Minimum allowed retention period is ${MIN_RETENTION} hours. Requested retention period (${hours} hours) is too short.`);
-  }
-  if (hours > MAX_RETENTION) {
-    throw invalidArgument(`Maximum allowed retention period is ${MAX_RETENTION} hours. Requested retention period (${hours} hours) is too long.`);
-  }
-  const s = ctx.registry.requireActive(name);
-  if (hours > s.retentionHours) {
+  if (direction === 'Decrease' && hours > s.retentionHours) {
     throw invalidArgument(`Requested retention period (${hours} hours) for stream ${name} can not be longer than existing retention period (${s.retentionHours} hours). Use IncreaseRetentionPeriod API.`);
   }
   s.retentionHours = hours;
   await ctx.registry.save(s);
 }
+
+export const increaseRetention = (ctx: KinesisContext, input: StreamTarget & { RetentionPeriodHours: number }): Promise<void> =>
+  changeRetention(ctx, input, 'Increase');
+
+export const decreaseRetention = (ctx: KinesisContext, input: StreamTarget & { RetentionPeriodHours: number }): Promise<void> =>
+  changeRetention(ctx, input, 'Decrease');
