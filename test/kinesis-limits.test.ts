@@ -10,8 +10,8 @@ describe('--enforce-limits', () => {
     try {
       await kinesisRaw(s.url, 'CreateStream', { StreamName: 'lim', ShardCount: 1 });
       const Records = Array.from({ length: 500 }, (_, i) => ({ PartitionKey: `k${i}`, Data: 'AAAA' }));
-      const outs = [];
-      for (let i = 0; i < 3; i++) outs.push((await kinesisRaw(s.url, 'PutRecords', { StreamName: 'lim', Records })).json);
+      // Sent together, so the test does not depend on how fast the machine is.
+      const outs = (await Promise.all([0, 1, 2].map(() => kinesisRaw(s.url, 'PutRecords', { StreamName: 'lim', Records })))).map((r) => r.json);
       const failed = outs.flatMap((o) => o.Records.filter((r: any) => r.ErrorCode));
       assert.ok(failed.length > 0, 'over 1,000 records/s in one shard is throttled');
       assert.equal(outs.reduce((n, o) => n + o.FailedRecordCount, 0), failed.length);
@@ -21,14 +21,12 @@ describe('--enforce-limits', () => {
       });
 
       const it0 = (await kinesisRaw(s.url, 'GetShardIterator', { StreamName: 'lim', ShardId: 'shardId-000000000000', ShardIteratorType: 'LATEST' })).json.ShardIterator;
-      const reads = [];
-      for (let i = 0; i < 7; i++) reads.push(await kinesisRaw(s.url, 'GetRecords', { ShardIterator: it0 }));
+      const reads = await Promise.all(Array.from({ length: 8 }, () => kinesisRaw(s.url, 'GetRecords', { ShardIterator: it0 })));
       const throttled = reads.find((r) => r.status !== 200);
       assert.ok(throttled, 'more than 5 GetRecords per second per shard is throttled');
       assert.equal(throttled.json.__type, 'ProvisionedThroughputExceededException');
 
-      const describes = [];
-      for (let i = 0; i < 12; i++) describes.push(await kinesisRaw(s.url, 'DescribeStream', { StreamName: 'lim' }));
+      const describes = await Promise.all(Array.from({ length: 14 }, () => kinesisRaw(s.url, 'DescribeStream', { StreamName: 'lim' })));
       const limited = describes.find((r) => r.status !== 200);
       assert.deepEqual(limited?.json, { __type: 'LimitExceededException', message: 'Rate exceeded for stream lim under account 000000000000.' });
     } finally {

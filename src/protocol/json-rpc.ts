@@ -8,6 +8,7 @@
 import { Decoder, Encoder } from 'cbor-x';
 import { AwsError, internalFailure, isAwsError } from './errors.js';
 import type { ServiceModel } from './model.js';
+import { jsonWriter } from './json-writer.js';
 import { parseInput, shapeOutput, validateInput, type WireFormat } from './shapes.js';
 import type { SluiceRequest, SluiceResponse, StreamingBody } from '../server/types.js';
 
@@ -96,12 +97,13 @@ export async function handleJsonRpc(service: JsonRpcService, req: SluiceRequest)
     if (result && 'streaming' in result && typeof result.streaming === 'object') {
       return { status: 200, headers: { ...(result.headers ?? {}) }, body: result.streaming as StreamingBody };
     }
-    const out = operation.output && result ? shapeOutput(model, operation.output, result, format) : undefined;
-    return {
-      status: 200,
-      headers: { 'content-type': contentType },
-      body: out === undefined ? Buffer.alloc(0) : encodeBody(format, out),
-    };
+    let body: Buffer = Buffer.alloc(0);
+    if (operation.output && result) {
+      body = format === 'json'
+        ? Buffer.from(jsonWriter(model, operation.output.shape)(result))
+        : encodeBody(format, shapeOutput(model, operation.output, result, format));
+    }
+    return { status: 200, headers: { 'content-type': contentType }, body };
   } catch (e) {
     if (isAwsError(e)) return errorResponse(e, format, contentType);
     service.onInternalError?.(e, req);

@@ -92,7 +92,9 @@ export function parseValue(model: ServiceModel, ref: MemberRef, v: unknown, form
         if (typeof v === 'object' && !(v instanceof Uint8Array)) throw serializationError('Start of structure or map found where not expected.');
         throw serializationError('Expected list or null');
       }
-      return v.map((item) => parseValue(model, shape.member, item, format));
+      // In place: the decoded document is ours, and copying it is most of the garbage.
+      for (let i = 0; i < v.length; i++) v[i] = parseValue(model, shape.member, v[i], format);
+      return v;
     }
     case 'map': {
       if (Array.isArray(v)) throw serializationError('Start of list found where not expected');
@@ -112,19 +114,23 @@ export function parseValue(model: ServiceModel, ref: MemberRef, v: unknown, form
   }
 }
 
+/**
+ * Type-checks a structure in place. Members the shape does not know are left
+ * alone (actions only read members they declare); JSON nulls become absent.
+ */
 function parseStructure(
   model: ServiceModel,
   members: Record<string, MemberRef>,
   v: Record<string, unknown>,
   format: WireFormat,
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
   for (const name in members) {
-    if (!(name in v)) continue;
-    const parsed = parseValue(model, members[name]!, v[name], format);
-    if (parsed !== undefined) out[name] = parsed;
+    const raw = v[name];
+    if (raw === undefined) continue;
+    const parsed = parseValue(model, members[name]!, raw, format);
+    if (parsed !== raw) v[name] = parsed;
   }
-  return out;
+  return v;
 }
 
 // ---------------------------------------------------------------- validation

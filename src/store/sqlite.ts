@@ -1,14 +1,18 @@
 /**
  * The embedded backend: one SQLite database (WAL, synchronous=FULL) holding
- * shard records, control-plane documents and secrets. Appends from concurrent
- * requests are group-committed: everything queued while the event loop was
- * busy goes into one transaction and one fsync, and each caller's promise
- * resolves only after that commit.
+ * shard records, control-plane documents and secrets.
+ *
+ * Appends from concurrent requests are group-committed: everything queued
+ * while the event loop was busy goes into one transaction and one fsync, and
+ * each caller's promise resolves only after that commit. Within a commit, the
+ * records bound for one shard are packed into one chunk row (see chunk.ts), so
+ * a write costs one row per shard per commit and a read one row per chunk.
  */
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { encodeChunk, forEachEntry, MAX_CHUNK_BYTES, MAX_CHUNK_RECORDS, type ChunkEntry } from './chunk.js';
 import type { DocumentStore } from './documents.js';
 import type { Appended, NewRecord, ReadOptions, ShardRef, StoredRecord, StreamStore } from './stream-store.js';
 
@@ -23,7 +27,17 @@ interface ShardTail {
   arrivalMs: number;
 }
 
-const DELETE_CHUNK = 5000;
+/** A chunk being assembled during a commit. */
+interface OpenChunk {
+  readonly stream: number;
+  readonly shard: number;
+  readonly firstN: number;
+  readonly arrivalMs: number;
+  readonly entries: ChunkEntry[];
+  bytes: number;
+}
+
+const DELETE_BATCH = 500;
 
 export class SqliteStore implements StreamStore, DocumentStore {
   private readonly db: Database.Database;
@@ -32,21 +46,11 @@ export class SqliteStore implements StreamStore, DocumentStore {
   private flushScheduled = false;
   private closed = false;
 
-  private readonly stmt: {
-    insert: Database.Statement;
-    read: Database.Statement;
-    readTo: Database.Statement;
-    maxN: Database.Statement;
-    firstFrom: Database.Statement;
-    deleteBelow: Database.Statement;
-    deleteStreamChunk: Database.Statement;
-    docGet: Database.Statement;
-    docPut: Database.Statement;
-    docDelete: Database.Statement;
-    docList: Database.Statement;
-    metaGet: Database.Statement;
-    metaPut: Database.Statement;
-  };
+  private readonly stmt: Record<
+    | 'insertChunk' | 'chunkAtOrBefore' | 'chunksFrom' | 'tail' | 'firstChunkFrom' | 'countBelow' | 'deleteBelow' | 'deleteStreamChunks'
+    | 'docGet' | 'docPut' | 'docDelete' | 'docList' | 'metaGet' | 'metaPut',
+    Database.Statement
+  >;
   private readonly commitBatch: (batch: PendingAppend[]) => Appended[][];
 
   /** `dir` undefined = in memory. */
@@ -57,10 +61,11 @@ export class SqliteStore implements StreamStore, DocumentStore {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('cache_size = -4000');
     this.db.exec(`
-      CREATE TABLE IF NOT EXISTS records (
-        stream INTEGER NOT NULL, shard INTEGER NOT NULL, n INTEGER NOT NULL,
-        arrival INTEGER NOT NULL, pkey TEXT NOT NULL, data BLOB NOT NULL,
-        PRIMARY KEY (stream, shard, n)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS chunks (
+        stream INTEGER NOT NULL, shard INTEGER NOT NULL,
+        first_n INTEGER NOT NULL, last_n INTEGER NOT NULL, arrival INTEGER NOT NULL,
+        records BLOB NOT NULL,
+        PRIMARY KEY (stream, shard, first_n));
       CREATE TABLE IF NOT EXISTS documents (
         kind TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL,
         PRIMARY KEY (kind, id)) WITHOUT ROWID;
@@ -68,13 +73,14 @@ export class SqliteStore implements StreamStore, DocumentStore {
     `);
     const p = (sql: string): Database.Statement => this.db.prepare(sql);
     this.stmt = {
-      insert: p('INSERT INTO records (stream, shard, n, arrival, pkey, data) VALUES (?, ?, ?, ?, ?, ?)'),
-      read: p('SELECT n, arrival, pkey, data FROM records WHERE stream = ? AND shard = ? AND n >= ? AND arrival >= ? ORDER BY n LIMIT ?'),
-      readTo: p('SELECT n, arrival, pkey, data FROM records WHERE stream = ? AND shard = ? AND n >= ? AND n <= ? AND arrival >= ? ORDER BY n LIMIT ?'),
-      maxN: p('SELECT MAX(n) AS n, MAX(arrival) AS arrival FROM records WHERE stream = ? AND shard = ?'),
-      firstFrom: p('SELECT n, arrival FROM records WHERE stream = ? AND shard = ? AND n >= ? ORDER BY n LIMIT 1'),
-      deleteBelow: p('DELETE FROM records WHERE stream = ? AND shard = ? AND n < ?'),
-      deleteStreamChunk: p('DELETE FROM records WHERE (stream, shard, n) IN (SELECT stream, shard, n FROM records WHERE stream = ? LIMIT ?)'),
+      insertChunk: p('INSERT INTO chunks (stream, shard, first_n, last_n, arrival, records) VALUES (?, ?, ?, ?, ?, ?)'),
+      chunkAtOrBefore: p('SELECT first_n FROM chunks WHERE stream = ? AND shard = ? AND first_n <= ? ORDER BY first_n DESC LIMIT 1'),
+      chunksFrom: p('SELECT first_n, last_n, arrival, records FROM chunks WHERE stream = ? AND shard = ? AND first_n >= ? AND first_n <= ? ORDER BY first_n'),
+      tail: p('SELECT last_n, arrival FROM chunks WHERE stream = ? AND shard = ? ORDER BY first_n DESC LIMIT 1'),
+      firstChunkFrom: p('SELECT first_n, arrival FROM chunks WHERE stream = ? AND shard = ? AND first_n >= ? ORDER BY first_n LIMIT 1'),
+      countBelow: p('SELECT COALESCE(SUM(last_n - first_n + 1), 0) AS n FROM chunks WHERE stream = ? AND shard = ? AND first_n < ?'),
+      deleteBelow: p('DELETE FROM chunks WHERE stream = ? AND shard = ? AND first_n < ?'),
+      deleteStreamChunks: p('DELETE FROM chunks WHERE rowid IN (SELECT rowid FROM chunks WHERE stream = ? LIMIT ?)'),
       docGet: p('SELECT doc FROM documents WHERE kind = ? AND id = ?'),
       docPut: p('INSERT INTO documents (kind, id, doc) VALUES (?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET doc = excluded.doc'),
       docDelete: p('DELETE FROM documents WHERE kind = ? AND id = ?'),
@@ -82,9 +88,8 @@ export class SqliteStore implements StreamStore, DocumentStore {
       metaGet: p('SELECT value FROM meta WHERE key = ?'),
       metaPut: p('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     };
-    this.stmt.read.raw(true);
-    this.stmt.readTo.raw(true);
-    this.commitBatch = this.db.transaction((batch: PendingAppend[]) => batch.map((b) => b.records.map((r) => this.insertOne(r))));
+    this.stmt.chunksFrom.raw(true);
+    this.commitBatch = this.db.transaction((batch: PendingAppend[]) => this.commit(batch));
   }
 
   // ------------------------------------------------------------ records
@@ -107,6 +112,10 @@ export class SqliteStore implements StreamStore, DocumentStore {
         setImmediate(() => this.flush());
       }
     });
+  }
+
+  async barrier(): Promise<void> {
+    await this.append([]);
   }
 
   private flush(): void {
@@ -134,40 +143,70 @@ export class SqliteStore implements StreamStore, DocumentStore {
     const key = `${ref.stream}:${ref.shard}`;
     let t = this.tails.get(key);
     if (!t) {
-      const row = this.stmt.maxN.get(ref.stream, ref.shard) as { n: number | null; arrival: number | null };
-      t = { n: row.n ?? 0, arrivalMs: row.arrival ?? 0 };
+      const row = this.stmt.tail.get(ref.stream, ref.shard) as { last_n: number; arrival: number } | undefined;
+      t = { n: row?.last_n ?? 0, arrivalMs: row?.arrival ?? 0 };
       this.tails.set(key, t);
     }
     return t;
   }
 
-  private insertOne(r: NewRecord): Appended {
-    const t = this.tail(r);
-    const n = Math.max(t.n, r.after ?? 0) + 1;
-    const arrivalMs = Math.max(Date.now(), t.arrivalMs);
-    this.stmt.insert.run(r.stream, r.shard, n, arrivalMs, r.partitionKey, r.data);
-    t.n = n;
-    t.arrivalMs = arrivalMs;
-    return { n, arrivalMs };
-  }
-
-  async barrier(): Promise<void> {
-    await this.append([]);
+  /** Gives every record its position, packs each shard's records into chunks, and writes them. */
+  private commit(batch: PendingAppend[]): Appended[][] {
+    const open = new Map<string, OpenChunk>();
+    const full: OpenChunk[] = [];
+    const now = Date.now();
+    const results = batch.map((b) => b.records.map((r) => {
+      const key = `${r.stream}:${r.shard}`;
+      const t = this.tail(r);
+      const n = Math.max(t.n, r.after ?? 0) + 1;
+      // Arrival times never go backwards within a shard (timestamp look-ups bisect on them).
+      const arrivalMs = Math.max(now, t.arrivalMs);
+      let c = open.get(key);
+      if (c && (n !== c.firstN + c.entries.length || c.entries.length >= MAX_CHUNK_RECORDS || c.bytes + r.data.length > MAX_CHUNK_BYTES)) {
+        full.push(c);
+        c = undefined;
+      }
+      if (!c) {
+        c = { stream: r.stream, shard: r.shard, firstN: n, arrivalMs, entries: [], bytes: 0 };
+        open.set(key, c);
+      }
+      c.entries.push({ partitionKey: r.partitionKey, data: r.data });
+      c.bytes += r.data.length;
+      t.n = n;
+      t.arrivalMs = arrivalMs;
+      return { n, arrivalMs: c.arrivalMs };
+    }));
+    for (const c of [...full, ...open.values()]) {
+      this.stmt.insertChunk.run(c.stream, c.shard, c.firstN, c.firstN + c.entries.length - 1, c.arrivalMs, encodeChunk(c.entries));
+    }
+    return results;
   }
 
   read(ref: ShardRef, o: ReadOptions): Promise<StoredRecord[]> {
-    const rows = (o.to === undefined
-      ? this.stmt.read.iterate(ref.stream, ref.shard, o.from, o.notBeforeMs, o.limit)
-      : this.stmt.readTo.iterate(ref.stream, ref.shard, o.from, o.to, o.notBeforeMs, o.limit)) as IterableIterator<[number, number, string, Buffer]>;
+    const to = o.to ?? Number.MAX_SAFE_INTEGER;
+    const start = (this.stmt.chunkAtOrBefore.get(ref.stream, ref.shard, o.from) as { first_n: number } | undefined)?.first_n ?? o.from;
     const out: StoredRecord[] = [];
     let bytes = 0;
-    for (const [n, arrivalMs, partitionKey, data] of rows) {
-      bytes += data.length;
-      if (bytes > o.maxBytes && out.length > 0) {
+    let done = false;
+    const rows = this.stmt.chunksFrom.iterate(ref.stream, ref.shard, start, to) as IterableIterator<[number, number, number, Buffer]>;
+    for (const [firstN, lastN, arrivalMs, chunk] of rows) {
+      // Chunks before the retention horizon are skipped whole: a chunk's records share its arrival.
+      if (lastN < o.from || arrivalMs < o.notBeforeMs) continue;
+      forEachEntry(chunk, Math.max(0, o.from - firstN), (i, partitionKey, data) => {
+        const n = firstN + i;
+        if (n > to || (bytes + data.length > o.maxBytes && out.length > 0)) {
+          done = true;
+          return false;
+        }
+        bytes += data.length;
+        out.push({ n, arrivalMs, partitionKey, data });
+        if (out.length >= o.limit) done = true;
+        return !done;
+      });
+      if (done) {
         rows.return?.();
         break;
       }
-      out.push({ n, arrivalMs, partitionKey, data });
     }
     return Promise.resolve(out);
   }
@@ -180,37 +219,41 @@ export class SqliteStore implements StreamStore, DocumentStore {
     return Promise.resolve(this.bisectArrival(ref, ms));
   }
 
-  /** Smallest stored position with arrival >= ms. Arrivals never decrease with n, so bisect on n. */
+  /**
+   * The first position whose arrival is at or after `ms`. A chunk's records share
+   * its arrival and arrivals never decrease, so bisect over chunk starts.
+   */
   private bisectArrival(ref: ShardRef, ms: number): number | undefined {
-    const probe = (from: number): { n: number; arrival: number } | undefined =>
-      this.stmt.firstFrom.get(ref.stream, ref.shard, from) as { n: number; arrival: number } | undefined;
-    // reached(x): every record at or after position x arrived at or after ms.
+    const probe = (from: number): { first_n: number; arrival: number } | undefined =>
+      this.stmt.firstChunkFrom.get(ref.stream, ref.shard, from) as { first_n: number; arrival: number } | undefined;
+    // reached(x): every chunk starting at or after position x arrived at or after ms.
     const reached = (x: number): boolean => {
       const row = probe(x);
       return row === undefined || row.arrival >= ms;
     };
     const first = probe(0);
     if (!first) return undefined;
-    if (first.arrival >= ms) return first.n;
-    let lo = first.n; // not reached
-    let hi = this.tail(ref).n + 1; // reached: nothing stored there
+    if (first.arrival >= ms) return first.first_n;
+    let lo = first.first_n; // not reached
+    let hi = this.tail(ref).n + 1; // reached: nothing starts there
     while (hi - lo > 1) {
       const mid = Math.floor((lo + hi) / 2);
       if (reached(mid)) hi = mid;
       else lo = mid;
     }
-    return probe(hi)?.n;
+    return probe(hi)?.first_n;
   }
 
   async trim(ref: ShardRef, beforeMs: number): Promise<number> {
     const cutoff = this.bisectArrival(ref, beforeMs) ?? this.tail(ref).n + 1;
     let total = 0;
-    // Delete in chunks so a large trim never stalls request handling for long.
+    // Delete in steps so a large trim never stalls request handling for long.
     for (;;) {
-      const first = this.stmt.firstFrom.get(ref.stream, ref.shard, 0) as { n: number } | undefined;
-      if (!first || first.n >= cutoff) break;
-      const upTo = Math.min(cutoff, first.n + DELETE_CHUNK);
-      total += this.stmt.deleteBelow.run(ref.stream, ref.shard, upTo).changes;
+      const first = this.stmt.firstChunkFrom.get(ref.stream, ref.shard, 0) as { first_n: number } | undefined;
+      if (!first || first.first_n >= cutoff) break;
+      const upTo = Math.min(cutoff, first.first_n + DELETE_BATCH * MAX_CHUNK_RECORDS);
+      total += (this.stmt.countBelow.get(ref.stream, ref.shard, upTo) as { n: number }).n;
+      this.stmt.deleteBelow.run(ref.stream, ref.shard, upTo);
       await new Promise((r) => setImmediate(r));
       if (this.closed) break;
     }
@@ -219,7 +262,7 @@ export class SqliteStore implements StreamStore, DocumentStore {
 
   async dropStream(stream: number): Promise<void> {
     for (const key of [...this.tails.keys()]) if (key.startsWith(`${stream}:`)) this.tails.delete(key);
-    while (!this.closed && this.stmt.deleteStreamChunk.run(stream, DELETE_CHUNK).changes > 0) {
+    while (!this.closed && this.stmt.deleteStreamChunks.run(stream, DELETE_BATCH).changes > 0) {
       await new Promise((r) => setImmediate(r));
     }
   }

@@ -3,8 +3,8 @@ import { AwsError } from '../../protocol/errors.js';
 import { validationError } from '../../protocol/shapes.js';
 import type { NewRecord } from '../../store/stream-store.js';
 import { invalidArgument, streamNameOf, type KinesisContext, type StreamTarget } from '../context.js';
-import { hashKeyOf, MAX_HASH_KEY } from '../hashing.js';
 import { javaDateString } from '../iterators.js';
+import { explicitHash, partitionKeyHash, route } from '../routing.js';
 import { formatSequence, parseSequence } from '../sequence.js';
 import { shardIdOf, shardIndexOf } from '../shard-ids.js';
 import { isOpen, shardId, type ShardMeta, type StreamMeta } from '../streams.js';
@@ -20,20 +20,20 @@ interface RecordInput {
 }
 
 function shardFor(s: StreamMeta, r: RecordInput): ShardMeta {
-  let key: bigint;
+  let key: string;
   if (r.ExplicitHashKey !== undefined) {
-    key = BigInt(r.ExplicitHashKey);
-    if (key > MAX_HASH_KEY) {
+    const hex = explicitHash(r.ExplicitHashKey);
+    if (hex === undefined) {
       throw invalidArgument(`Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was ${r.ExplicitHashKey}`);
     }
+    key = hex;
   } else {
-    key = hashKeyOf(r.PartitionKey);
+    key = partitionKeyHash(r.PartitionKey);
   }
-  for (const sh of s.shards) {
-    if (isOpen(sh) && key >= BigInt(sh.startHash) && key <= BigInt(sh.endHash)) return sh;
-  }
+  const sh = route(s, key);
   // Open shards always cover the whole hash space.
-  throw new AwsError('InternalFailure', 'No open shard covers the hash key', 500);
+  if (!sh) throw new AwsError('InternalFailure', 'No open shard covers the hash key', 500);
+  return sh;
 }
 
 const maxRecordBytes = (s: StreamMeta): number => s.maxRecordSizeKiB * 1024;

@@ -8,6 +8,7 @@
 import { AwsError } from '../../protocol/errors.js';
 import { checkShardLimit, invalidArgument, streamNameOf, type KinesisContext, type StreamTarget } from '../context.js';
 import { evenSplit, MAX_HASH_KEY } from '../hashing.js';
+import { invalidateRouting } from '../routing.js';
 import { shardIdOf, shardIndexOf } from '../shard-ids.js';
 import { isOpen, shardId, type PendingChange, type ShardMeta, type StreamMeta } from '../streams.js';
 
@@ -121,6 +122,7 @@ export async function updateStreamMode(ctx: KinesisContext, input: { StreamARN: 
 async function close(ctx: KinesisContext, s: StreamMeta, parents: ShardMeta[]): Promise<void> {
   const now = Date.now();
   for (const p of parents) p.closedMs = now;
+  invalidateRouting(s);
   await ctx.store.barrier();
   for (const p of parents) p.endPosition = await ctx.store.lastPosition({ stream: s.id, shard: p.index });
 }
@@ -135,37 +137,38 @@ export async function applyPendingChange(ctx: KinesisContext, s: StreamMeta): Pr
   if (!change) return;
   const createdMs = Date.now();
   const byIndex = (i: number): ShardMeta => s.shards.find((x) => x.index === i)!;
+  let parents: ShardMeta[];
+  let children: ShardMeta[];
   if (change.kind === 'split') {
     const parent = byIndex(change.shard);
-    await close(ctx, s, [parent]);
     const key = BigInt(change.newStartingHashKey);
     const first = nextIndex(s);
-    s.shards.push(
+    parents = [parent];
+    children = [
       { index: first, startHash: parent.startHash, endHash: (key - 1n).toString(), createdMs, parent: parent.index },
       { index: first + 1, startHash: change.newStartingHashKey, endHash: parent.endHash, createdMs, parent: parent.index },
-    );
+    ];
   } else if (change.kind === 'merge') {
     const [lo, hi] = [byIndex(change.shard), byIndex(change.adjacent)].sort((x, y) => (BigInt(x.startHash) < BigInt(y.startHash) ? -1 : 1)) as [ShardMeta, ShardMeta];
-    await close(ctx, s, [lo, hi]);
-    s.shards.push({
-      index: nextIndex(s), startHash: lo.startHash, endHash: hi.endHash, createdMs,
-      parent: change.shard, adjacentParent: change.adjacent,
-    });
+    parents = [lo, hi];
+    children = [{ index: nextIndex(s), startHash: lo.startHash, endHash: hi.endHash, createdMs, parent: change.shard, adjacentParent: change.adjacent }];
   } else {
     // UNIFORM_SCALING: the hash space split evenly into `target` shards; each
-    // child names the old shard(s) its range starts in as parents.
-    const parents = s.shards.filter(isOpen).sort((x, y) => (BigInt(x.startHash) < BigInt(y.startHash) ? -1 : 1));
-    await close(ctx, s, parents);
+    // child names the old shard(s) its range starts and ends in as parents.
+    parents = s.shards.filter(isOpen);
     const covering = (key: bigint): ShardMeta => parents.find((p) => key >= BigInt(p.startHash) && key <= BigInt(p.endHash))!;
     let index = nextIndex(s);
-    for (const r of evenSplit(change.target, 0n, MAX_HASH_KEY)) {
+    children = evenSplit(change.target, 0n, MAX_HASH_KEY).map((r) => {
       const first = covering(r.start);
       const last = covering(r.end);
-      s.shards.push({
+      return {
         index: index++, startHash: r.start.toString(), endHash: r.end.toString(), createdMs,
         parent: first.index,
         ...(last.index !== first.index ? { adjacentParent: last.index } : {}),
-      });
-    }
+      };
+    });
   }
+  // Children open before parents close, so every hash key always has an open shard.
+  s.shards.push(...children);
+  await close(ctx, s, parents);
 }
