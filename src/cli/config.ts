@@ -1,6 +1,7 @@
 /** Turns `sluice start` options (flags, then SLUICE_* variables, then defaults) into a SluiceConfig. */
 import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
+import { defaultAuthFor } from '../iam/listen-policy.js';
 import { defaultConfig, type SluiceConfig } from '../server/config.js';
 
 const int = (name: string) => (v: string): number => {
@@ -36,7 +37,11 @@ export function addStartOptions(cmd: Command): Command {
     .addOption(new Option('--log-requests', 'print a line per request').env('SLUICE_LOG_REQUESTS'))
     .addOption(new Option('--enforce-limits', "enforce Kinesis's throughput and rate limits").env('SLUICE_ENFORCE_LIMITS'))
     .addOption(new Option('--fault-rate <p>', 'probability (0..1) that a Kinesis call or record is throttled').env('SLUICE_FAULT_RATE').argParser(probability).default(d.faultRate))
-    .addOption(new Option('--latency <ms>', 'latency added to every Kinesis answer').env('SLUICE_LATENCY').argParser(int('--latency')).default(d.latencyMs));
+    .addOption(new Option('--latency <ms>', 'latency added to every Kinesis answer').env('SLUICE_LATENCY').argParser(int('--latency')).default(d.latencyMs))
+    // iam: authentication and execution roles.
+    .addOption(new Option('--auth <mode>', 'off | sigv4: verify SigV4 signatures and IAM policies on every call (default: off on loopback, sigv4 otherwise)').env('SLUICE_AUTH').choices(['off', 'sigv4']))
+    .addOption(new Option('--iam <mode>', "enforce | off: API Gateway must assume integrations' execution roles and obey their policies").env('SLUICE_IAM').choices(['enforce', 'off']).default(d.iam))
+    .addOption(new Option('--insecure', 'allow --auth off on a non-loopback --host').env('SLUICE_INSECURE'));
 }
 
 export interface StartFlags {
@@ -57,11 +62,15 @@ export interface StartFlags {
   enforceLimits?: boolean | string;
   faultRate: number;
   latency: number;
+  auth?: 'off' | 'sigv4';
+  iam: 'enforce' | 'off';
+  insecure?: boolean | string;
 }
 
 const truthy = (v: boolean | string | undefined): boolean => v === true || (typeof v === 'string' && !['', '0', 'false', 'no'].includes(v.toLowerCase()));
 
-export function configFromFlags(f: StartFlags): SluiceConfig {
+/** Root credentials come from the environment only (never flags, which show in `ps`). */
+export function configFromFlags(f: StartFlags, env: NodeJS.ProcessEnv = process.env): SluiceConfig {
   if (!/^\d{12}$/.test(f.accountId)) throw new Error(`--account-id must be 12 digits, got "${f.accountId}"`);
   return {
     port: f.port,
@@ -80,5 +89,10 @@ export function configFromFlags(f: StartFlags): SluiceConfig {
     enforceLimits: truthy(f.enforceLimits),
     faultRate: f.faultRate,
     latencyMs: f.latency,
+    auth: f.auth ?? defaultAuthFor(f.host),
+    iam: f.iam,
+    insecure: truthy(f.insecure),
+    rootAccessKeyId: env['SLUICE_ROOT_ACCESS_KEY_ID'] || undefined,
+    rootSecretAccessKey: env['SLUICE_ROOT_SECRET_ACCESS_KEY'] || undefined,
   };
 }

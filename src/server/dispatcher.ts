@@ -11,9 +11,19 @@ function notRouted(req: SluiceRequest): SluiceResponse {
   };
 }
 
-export function createDispatcher(services: () => readonly Service[]): Handler {
+/**
+ * `guard` (iam: src/iam/guard.ts) authenticates and authorizes a request for
+ * the service that claimed it, answering it when it must be refused.
+ */
+export type DispatchGuard = (serviceName: string, req: SluiceRequest) => Promise<SluiceResponse | undefined>;
+
+export function createDispatcher(services: () => readonly Service[], guard?: DispatchGuard): Handler {
   return async (req) => {
-    for (const s of services()) if (s.matches(req)) return s.handle(req);
+    for (const s of services()) {
+      if (!s.matches(req)) continue;
+      const refused = guard ? await guard(s.name, req) : undefined;
+      return refused ?? s.handle(req);
+    }
     return notRouted(req);
   };
 }

@@ -1,0 +1,465 @@
+/**
+ * The IAM API actions Sluice implements: users and their access keys, roles,
+ * inline and managed policies. Inputs arrive parsed and validated against the
+ * model; errors use IAM's codes and wording. Policy documents are returned
+ * URL-encoded, as IAM returns them.
+ */
+import { AwsError } from '../protocol/errors.js';
+import { iamArn, parseArn } from './arn.js';
+import type { Identity } from './authorizer.js';
+import type { Iam } from './iam.js';
+import { newId, newSecret } from './ids.js';
+import { AWS_MANAGED_POLICIES, awsManagedPolicy } from './managed-policies.js';
+import { parsePolicy } from './policy.js';
+import type { AccessKeyEntity, CustomerPolicyEntity, RoleEntity, Tag, UserEntity } from './store.js';
+
+export interface ActionContext {
+  readonly iam: Iam;
+  /** The caller (verified with --auth sigv4, as claimed otherwise). */
+  readonly caller: Identity;
+}
+
+type In = Record<string, any>;
+type Out = Record<string, unknown>;
+
+const noSuchEntity = (message: string): AwsError => new AwsError('NoSuchEntity', message, 404);
+const alreadyExists = (message: string): AwsError => new AwsError('EntityAlreadyExists', message, 409);
+const deleteConflict = (message: string): AwsError => new AwsError('DeleteConflict', message, 409);
+const invalidInput = (message: string): AwsError => new AwsError('InvalidInput', message, 400);
+
+/** IAM returns documents percent-encoded (RFC 3986). */
+export const encodeDocument = (doc: string): string => encodeURIComponent(doc);
+
+// ---------------------------------------------------------------- paging
+
+/** Markers are opaque to clients; here they are the offset of the next item. */
+function page<T>(items: readonly T[], input: In): { items: T[]; IsTruncated: boolean; Marker?: string } {
+  let start = 0;
+  if (input['Marker'] !== undefined) {
+    const n = Number(Buffer.from(String(input['Marker']), 'base64').toString('utf8'));
+    if (!Number.isInteger(n) || n < 0) throw invalidInput('Invalid Marker.');
+    start = n;
+  }
+  const max = (input['MaxItems'] as number | undefined) ?? 100;
+  const slice = items.slice(start, start + max);
+  const next = start + max;
+  return next < items.length
+    ? { items: slice, IsTruncated: true, Marker: Buffer.from(String(next)).toString('base64') }
+    : { items: slice, IsTruncated: false };
+}
+
+const byName = <T>(key: (t: T) => string) => (a: T, b: T): number => (key(a).toLowerCase() < key(b).toLowerCase() ? -1 : 1);
+
+// ---------------------------------------------------------------- shapes
+
+const tagsOut = (tags: readonly Tag[]): Tag[] | undefined => (tags.length ? [...tags] : undefined);
+
+function roleOut(r: RoleEntity, withTags = true): Out {
+  return {
+    Path: r.path,
+    RoleName: r.roleName,
+    RoleId: r.roleId,
+    Arn: r.arn,
+    CreateDate: new Date(r.createDate),
+    AssumeRolePolicyDocument: encodeDocument(r.assumeRolePolicyDocument),
+    Description: r.description,
+    MaxSessionDuration: r.maxSessionDuration,
+    Tags: withTags ? tagsOut(r.tags) : undefined,
+  };
+}
+
+function userOut(u: UserEntity): Out {
+  return { Path: u.path, UserName: u.userName, UserId: u.userId, Arn: u.arn, CreateDate: new Date(u.createDate), Tags: tagsOut(u.tags) };
+}
+
+function policyOut(iam: Iam, p: CustomerPolicyEntity): Out {
+  return {
+    PolicyName: p.policyName,
+    PolicyId: p.policyId,
+    Arn: p.arn,
+    Path: p.path,
+    DefaultVersionId: p.defaultVersionId,
+    AttachmentCount: iam.store.attachmentCount(p.arn),
+    PermissionsBoundaryUsageCount: 0,
+    IsAttachable: true,
+    Description: p.description,
+    CreateDate: new Date(p.createDate),
+    UpdateDate: new Date(p.updateDate),
+    Tags: tagsOut(p.tags),
+  };
+}
+
+function awsPolicyOut(iam: Iam, arn: string): Out {
+  const p = awsManagedPolicy(arn)!;
+  return {
+    PolicyName: p.policyName,
+    PolicyId: p.policyId,
+    Arn: p.arn,
+    Path: p.path,
+    DefaultVersionId: p.defaultVersionId,
+    AttachmentCount: iam.store.attachmentCount(p.arn),
+    PermissionsBoundaryUsageCount: 0,
+    IsAttachable: true,
+    Description: p.description,
+    CreateDate: new Date(p.createDate),
+    UpdateDate: new Date(p.updateDate),
+  };
+}
+
+// ---------------------------------------------------------------- lookups
+
+function getRole(ctx: ActionContext, name: string): RoleEntity {
+  const r = ctx.iam.store.role(name);
+  if (!r) throw noSuchEntity(`The role with name ${name} cannot be found.`);
+  return r;
+}
+
+function getUser(ctx: ActionContext, name: string): UserEntity {
+  const u = ctx.iam.store.user(name);
+  if (!u) throw noSuchEntity(`The user with name ${name} cannot be found.`);
+  return u;
+}
+
+/** The user an optional UserName means: the named one, else the calling user. */
+function targetUserName(ctx: ActionContext, name: string | undefined): string | undefined {
+  if (name !== undefined) return name;
+  const p = ctx.caller.principal;
+  if (p.kind === 'user') return p.userName;
+  if (p.kind === 'root') return undefined;
+  throw new AwsError('ValidationError', 'Must specify userName when calling with non-User credentials', 400);
+}
+
+function attachable(ctx: ActionContext, arn: string): { policyName: string } {
+  const m = ctx.iam.store.managedPolicy(arn);
+  if (!m) throw noSuchEntity(`Policy ${arn} does not exist or is not attachable.`);
+  return m;
+}
+
+const validIdentityDocument = (doc: string): string => {
+  parsePolicy(doc, 'identity');
+  return doc;
+};
+
+// ---------------------------------------------------------------- roles
+
+export async function createRole(ctx: ActionContext, i: In): Promise<Out> {
+  const { store } = ctx.iam;
+  if (store.role(i.RoleName)) throw alreadyExists(`Role with name ${i.RoleName} already exists.`);
+  parsePolicy(i.AssumeRolePolicyDocument, 'trust');
+  const path: string = i.Path ?? '/';
+  const role: RoleEntity = {
+    roleName: i.RoleName,
+    roleId: newId('AROA'),
+    path,
+    arn: iamArn.role(ctx.iam.accountId, path, i.RoleName),
+    createDate: ctx.iam.now(),
+    assumeRolePolicyDocument: i.AssumeRolePolicyDocument,
+    description: i.Description,
+    maxSessionDuration: i.MaxSessionDuration ?? 3600,
+    tags: i.Tags ?? [],
+    inlinePolicies: {},
+    attachedPolicies: [],
+  };
+  await store.putRole(role);
+  return { Role: roleOut(role) };
+}
+
+export function getRoleAction(ctx: ActionContext, i: In): Out {
+  return { Role: roleOut(getRole(ctx, i.RoleName)) };
+}
+
+export function listRoles(ctx: ActionContext, i: In): Out {
+  const prefix: string = i.PathPrefix ?? '/';
+  const all = [...ctx.iam.store.roles.values()].filter((r) => r.path.startsWith(prefix)).sort(byName((r) => r.roleName));
+  const p = page(all, i);
+  return { Roles: p.items.map((r) => roleOut(r, false)), IsTruncated: p.IsTruncated, Marker: p.Marker };
+}
+
+export async function updateAssumeRolePolicy(ctx: ActionContext, i: In): Promise<void> {
+  const role = getRole(ctx, i.RoleName);
+  parsePolicy(i.PolicyDocument, 'trust');
+  await ctx.iam.store.putRole({ ...role, assumeRolePolicyDocument: i.PolicyDocument });
+}
+
+export async function deleteRole(ctx: ActionContext, i: In): Promise<void> {
+  const role = getRole(ctx, i.RoleName);
+  if (Object.keys(role.inlinePolicies).length) throw deleteConflict('Cannot delete entity, must delete policies first.');
+  if (role.attachedPolicies.length) throw deleteConflict('Cannot delete entity, must detach all policies first.');
+  await ctx.iam.store.deleteRole(role.roleName);
+}
+
+export async function putRolePolicy(ctx: ActionContext, i: In): Promise<void> {
+  const role = getRole(ctx, i.RoleName);
+  validIdentityDocument(i.PolicyDocument);
+  await ctx.iam.store.putRole({ ...role, inlinePolicies: { ...role.inlinePolicies, [i.PolicyName]: i.PolicyDocument } });
+}
+
+export function getRolePolicy(ctx: ActionContext, i: In): Out {
+  const role = getRole(ctx, i.RoleName);
+  const doc = role.inlinePolicies[i.PolicyName];
+  if (doc === undefined) throw noSuchEntity(`The role policy with name ${i.PolicyName} cannot be found.`);
+  return { RoleName: role.roleName, PolicyName: i.PolicyName, PolicyDocument: encodeDocument(doc) };
+}
+
+export function listRolePolicies(ctx: ActionContext, i: In): Out {
+  const role = getRole(ctx, i.RoleName);
+  const p = page(Object.keys(role.inlinePolicies).sort(), i);
+  return { PolicyNames: p.items, IsTruncated: p.IsTruncated, Marker: p.Marker };
+}
+
+export async function deleteRolePolicy(ctx: ActionContext, i: In): Promise<void> {
+  const role = getRole(ctx, i.RoleName);
+  if (!Object.hasOwn(role.inlinePolicies, i.PolicyName)) throw noSuchEntity(`The role policy with name ${i.PolicyName} cannot be found.`);
+  const { [i.PolicyName]: _gone, ...rest } = role.inlinePolicies;
+  await ctx.iam.store.putRole({ ...role, inlinePolicies: rest });
+}
+
+export async function attachRolePolicy(ctx: ActionContext, i: In): Promise<void> {
+  const role = getRole(ctx, i.RoleName);
+  attachable(ctx, i.PolicyArn);
+  if (role.attachedPolicies.includes(i.PolicyArn)) return;
+  await ctx.iam.store.putRole({ ...role, attachedPolicies: [...role.attachedPolicies, i.PolicyArn] });
+}
+
+export async function detachRolePolicy(ctx: ActionContext, i: In): Promise<void> {
+  const role = getRole(ctx, i.RoleName);
+  if (!role.attachedPolicies.includes(i.PolicyArn)) throw noSuchEntity(`Policy ${i.PolicyArn} was not found.`);
+  await ctx.iam.store.putRole({ ...role, attachedPolicies: role.attachedPolicies.filter((a) => a !== i.PolicyArn) });
+}
+
+function attachedOut(ctx: ActionContext, arns: readonly string[], i: In): Out {
+  const prefix: string = i.PathPrefix ?? '/';
+  const list = arns
+    .map((arn) => ({ arn, m: ctx.iam.store.managedPolicy(arn) }))
+    .filter((x) => x.m && pathOfPolicyArn(x.arn).startsWith(prefix))
+    .map((x) => ({ PolicyName: x.m!.policyName, PolicyArn: x.arn }));
+  const p = page(list, i);
+  return { AttachedPolicies: p.items, IsTruncated: p.IsTruncated, Marker: p.Marker };
+}
+
+export function listAttachedRolePolicies(ctx: ActionContext, i: In): Out {
+  return attachedOut(ctx, getRole(ctx, i.RoleName).attachedPolicies, i);
+}
+
+// ---------------------------------------------------------------- managed policies
+
+function pathOfPolicyArn(arn: string): string {
+  const res = parseArn(arn)?.resource ?? '';
+  const rest = res.slice('policy'.length);
+  return rest.slice(0, rest.lastIndexOf('/') + 1) || '/';
+}
+
+function customerPolicy(ctx: ActionContext, arn: string): CustomerPolicyEntity {
+  const p = ctx.iam.store.policies.get(arn);
+  if (!p) throw noSuchEntity(`Policy ${arn} does not exist or is not attachable.`);
+  return p;
+}
+
+export async function createPolicy(ctx: ActionContext, i: In): Promise<Out> {
+  const path: string = i.Path ?? '/';
+  const arn = iamArn.policy(ctx.iam.accountId, path, i.PolicyName);
+  const { store } = ctx.iam;
+  for (const p of store.policies.values()) {
+    if (p.policyName.toLowerCase() === String(i.PolicyName).toLowerCase() && p.path === path) {
+      throw alreadyExists(`A policy called ${i.PolicyName} already exists. Duplicate names are not allowed.`);
+    }
+  }
+  validIdentityDocument(i.PolicyDocument);
+  const now = ctx.iam.now();
+  const policy: CustomerPolicyEntity = {
+    policyName: i.PolicyName,
+    policyId: newId('ANPA'),
+    path,
+    arn,
+    description: i.Description,
+    createDate: now,
+    updateDate: now,
+    defaultVersionId: 'v1',
+    versions: [{ versionId: 'v1', document: i.PolicyDocument, createDate: now }],
+    tags: i.Tags ?? [],
+  };
+  await store.putPolicy(policy);
+  return { Policy: policyOut(ctx.iam, policy) };
+}
+
+export function getPolicy(ctx: ActionContext, i: In): Out {
+  if (awsManagedPolicy(i.PolicyArn)) return { Policy: awsPolicyOut(ctx.iam, i.PolicyArn) };
+  return { Policy: policyOut(ctx.iam, customerPolicy(ctx, i.PolicyArn)) };
+}
+
+export function getPolicyVersion(ctx: ActionContext, i: In): Out {
+  const notFound = (): AwsError => noSuchEntity(`Policy ${i.PolicyArn} version ${i.VersionId} does not exist or is not attachable.`);
+  const aws = awsManagedPolicy(i.PolicyArn);
+  if (aws) {
+    if (i.VersionId !== aws.defaultVersionId) throw notFound();
+    return { PolicyVersion: { Document: encodeDocument(aws.document), VersionId: aws.defaultVersionId, IsDefaultVersion: true, CreateDate: new Date(aws.updateDate) } };
+  }
+  const p = customerPolicy(ctx, i.PolicyArn);
+  const v = p.versions.find((x) => x.versionId === i.VersionId);
+  if (!v) throw notFound();
+  return { PolicyVersion: { Document: encodeDocument(v.document), VersionId: v.versionId, IsDefaultVersion: v.versionId === p.defaultVersionId, CreateDate: new Date(v.createDate) } };
+}
+
+export function listPolicies(ctx: ActionContext, i: In): Out {
+  const scope: string = i.Scope ?? 'All';
+  const prefix: string = i.PathPrefix ?? '/';
+  const { iam } = ctx;
+  const out: Out[] = [];
+  if (scope !== 'Local') for (const p of AWS_MANAGED_POLICIES) out.push(awsPolicyOut(iam, p.arn));
+  if (scope !== 'AWS') for (const p of iam.store.policies.values()) out.push(policyOut(iam, p));
+  const filtered = out
+    .filter((p) => String(p['Path']).startsWith(prefix))
+    .filter((p) => !i.OnlyAttached || (p['AttachmentCount'] as number) > 0)
+    .sort(byName((p) => String(p['PolicyName'])));
+  const pg = page(filtered, i);
+  return { Policies: pg.items, IsTruncated: pg.IsTruncated, Marker: pg.Marker };
+}
+
+export async function deletePolicy(ctx: ActionContext, i: In): Promise<void> {
+  if (awsManagedPolicy(i.PolicyArn)) throw invalidInput(`ARN ${i.PolicyArn} is not valid.`);
+  const p = customerPolicy(ctx, i.PolicyArn);
+  if (ctx.iam.store.attachmentCount(p.arn) > 0) throw deleteConflict('Cannot delete a policy attached to entities.');
+  await ctx.iam.store.deletePolicy(p.arn);
+}
+
+// ---------------------------------------------------------------- users
+
+export async function createUser(ctx: ActionContext, i: In): Promise<Out> {
+  const { store } = ctx.iam;
+  if (store.user(i.UserName)) throw alreadyExists(`User with name ${i.UserName} already exists.`);
+  const path: string = i.Path ?? '/';
+  const user: UserEntity = {
+    userName: i.UserName,
+    userId: newId('AIDA'),
+    path,
+    arn: iamArn.user(ctx.iam.accountId, path, i.UserName),
+    createDate: ctx.iam.now(),
+    tags: i.Tags ?? [],
+    inlinePolicies: {},
+    attachedPolicies: [],
+  };
+  await store.putUser(user);
+  return { User: userOut(user) };
+}
+
+export function getUserAction(ctx: ActionContext, i: In): Out {
+  const name = targetUserName(ctx, i.UserName);
+  if (name === undefined) {
+    // The root user: AWS answers with the account's id and ARN and no name.
+    const account = ctx.iam.accountId;
+    return { User: { Path: '/', UserId: account, Arn: iamArn.root(account), CreateDate: new Date(0) } };
+  }
+  return { User: userOut(getUser(ctx, name)) };
+}
+
+export function listUsers(ctx: ActionContext, i: In): Out {
+  const prefix: string = i.PathPrefix ?? '/';
+  const all = [...ctx.iam.store.users.values()].filter((u) => u.path.startsWith(prefix)).sort(byName((u) => u.userName));
+  const p = page(all, i);
+  return { Users: p.items.map(userOut), IsTruncated: p.IsTruncated, Marker: p.Marker };
+}
+
+export async function deleteUser(ctx: ActionContext, i: In): Promise<void> {
+  const user = getUser(ctx, i.UserName);
+  if (ctx.iam.store.keysOf(user.userName).length) throw deleteConflict('Cannot delete entity, must delete access keys first.');
+  if (Object.keys(user.inlinePolicies).length) throw deleteConflict('Cannot delete entity, must delete policies first.');
+  if (user.attachedPolicies.length) throw deleteConflict('Cannot delete entity, must detach all policies first.');
+  await ctx.iam.store.deleteUser(user.userName);
+}
+
+export async function putUserPolicy(ctx: ActionContext, i: In): Promise<void> {
+  const user = getUser(ctx, i.UserName);
+  validIdentityDocument(i.PolicyDocument);
+  await ctx.iam.store.putUser({ ...user, inlinePolicies: { ...user.inlinePolicies, [i.PolicyName]: i.PolicyDocument } });
+}
+
+export function getUserPolicy(ctx: ActionContext, i: In): Out {
+  const user = getUser(ctx, i.UserName);
+  const doc = user.inlinePolicies[i.PolicyName];
+  if (doc === undefined) throw noSuchEntity(`The user policy with name ${i.PolicyName} cannot be found.`);
+  return { UserName: user.userName, PolicyName: i.PolicyName, PolicyDocument: encodeDocument(doc) };
+}
+
+export function listUserPolicies(ctx: ActionContext, i: In): Out {
+  const user = getUser(ctx, i.UserName);
+  const p = page(Object.keys(user.inlinePolicies).sort(), i);
+  return { PolicyNames: p.items, IsTruncated: p.IsTruncated, Marker: p.Marker };
+}
+
+export async function deleteUserPolicy(ctx: ActionContext, i: In): Promise<void> {
+  const user = getUser(ctx, i.UserName);
+  if (!Object.hasOwn(user.inlinePolicies, i.PolicyName)) throw noSuchEntity(`The user policy with name ${i.PolicyName} cannot be found.`);
+  const { [i.PolicyName]: _gone, ...rest } = user.inlinePolicies;
+  await ctx.iam.store.putUser({ ...user, inlinePolicies: rest });
+}
+
+export async function attachUserPolicy(ctx: ActionContext, i: In): Promise<void> {
+  const user = getUser(ctx, i.UserName);
+  attachable(ctx, i.PolicyArn);
+  if (user.attachedPolicies.includes(i.PolicyArn)) return;
+  await ctx.iam.store.putUser({ ...user, attachedPolicies: [...user.attachedPolicies, i.PolicyArn] });
+}
+
+export async function detachUserPolicy(ctx: ActionContext, i: In): Promise<void> {
+  const user = getUser(ctx, i.UserName);
+  if (!user.attachedPolicies.includes(i.PolicyArn)) throw noSuchEntity(`Policy ${i.PolicyArn} was not found.`);
+  await ctx.iam.store.putUser({ ...user, attachedPolicies: user.attachedPolicies.filter((a) => a !== i.PolicyArn) });
+}
+
+export function listAttachedUserPolicies(ctx: ActionContext, i: In): Out {
+  return attachedOut(ctx, getUser(ctx, i.UserName).attachedPolicies, i);
+}
+
+// ---------------------------------------------------------------- access keys
+
+const MAX_KEYS_PER_USER = 2;
+
+export async function createAccessKey(ctx: ActionContext, i: In): Promise<Out> {
+  const name = targetUserName(ctx, i.UserName);
+  if (name === undefined) throw invalidInput('Sluice keeps one root access key, from SLUICE_ROOT_ACCESS_KEY_ID or generated at first start.');
+  const user = getUser(ctx, name);
+  if (ctx.iam.store.keysOf(user.userName).length >= MAX_KEYS_PER_USER) {
+    throw new AwsError('LimitExceeded', `Cannot exceed quota for AccessKeysPerUser: ${MAX_KEYS_PER_USER}`, 409);
+  }
+  const key: AccessKeyEntity = {
+    accessKeyId: newId('AKIA'),
+    secretAccessKey: newSecret(),
+    status: 'Active',
+    createDate: ctx.iam.now(),
+    owner: { kind: 'user', userName: user.userName },
+  };
+  await ctx.iam.store.putAccessKey(key);
+  return {
+    AccessKey: { UserName: user.userName, AccessKeyId: key.accessKeyId, Status: key.status, SecretAccessKey: key.secretAccessKey, CreateDate: new Date(key.createDate) },
+  };
+}
+
+export function listAccessKeys(ctx: ActionContext, i: In): Out {
+  const name = targetUserName(ctx, i.UserName);
+  if (name === undefined) return { AccessKeyMetadata: [], IsTruncated: false };
+  const user = getUser(ctx, name);
+  const p = page(ctx.iam.store.keysOf(user.userName), i);
+  return {
+    AccessKeyMetadata: p.items.map((k) => ({ UserName: user.userName, AccessKeyId: k.accessKeyId, Status: k.status, CreateDate: new Date(k.createDate) })),
+    IsTruncated: p.IsTruncated,
+    Marker: p.Marker,
+  };
+}
+
+function ownedKey(ctx: ActionContext, i: In): AccessKeyEntity {
+  const name = targetUserName(ctx, i.UserName);
+  const key = ctx.iam.store.accessKeys.get(i.AccessKeyId);
+  const owned = key && (name === undefined ? key.owner.kind === 'root' : key.owner.kind === 'user' && key.owner.userName.toLowerCase() === name.toLowerCase());
+  if (name !== undefined) getUser(ctx, name);
+  if (!key || !owned) throw noSuchEntity(`The Access Key with id ${i.AccessKeyId} cannot be found.`);
+  return key;
+}
+
+export async function deleteAccessKey(ctx: ActionContext, i: In): Promise<void> {
+  await ctx.iam.store.deleteAccessKey(ownedKey(ctx, i).accessKeyId);
+}
+
+export async function updateAccessKey(ctx: ActionContext, i: In): Promise<void> {
+  const key = ownedKey(ctx, i);
+  await ctx.iam.store.putAccessKey({ ...key, status: i.Status });
+}

@@ -1,0 +1,193 @@
+/**
+ * IAM entities, kept in memory for the authorizer (which runs on every
+ * request and must not wait on storage) and written through to the
+ * DocumentStore so they survive restarts. Writes are applied to memory
+ * first, then persisted in order through one queue.
+ *
+ * Names are unique without regard to case, as in IAM, so maps are keyed by
+ * the lower-cased name and entities keep the spelling they were created with.
+ */
+import type { DocumentStore } from '../store/documents.js';
+import { awsManagedPolicy } from './managed-policies.js';
+
+export interface Tag {
+  readonly Key: string;
+  readonly Value: string;
+}
+
+export interface UserEntity {
+  readonly userName: string;
+  readonly userId: string;
+  readonly path: string;
+  readonly arn: string;
+  readonly createDate: number;
+  readonly tags: readonly Tag[];
+  /** Inline policies: name → document as submitted. */
+  readonly inlinePolicies: Readonly<Record<string, string>>;
+  readonly attachedPolicies: readonly string[];
+}
+
+export interface RoleEntity {
+  readonly roleName: string;
+  readonly roleId: string;
+  readonly path: string;
+  readonly arn: string;
+  readonly createDate: number;
+  readonly assumeRolePolicyDocument: string;
+  readonly description: string | undefined;
+  readonly maxSessionDuration: number;
+  readonly tags: readonly Tag[];
+  readonly inlinePolicies: Readonly<Record<string, string>>;
+  readonly attachedPolicies: readonly string[];
+  readonly lastUsed?: { readonly date: number; readonly region: string };
+}
+
+export interface PolicyVersionEntity {
+  readonly versionId: string;
+  readonly document: string;
+  readonly createDate: number;
+}
+
+export interface CustomerPolicyEntity {
+  readonly policyName: string;
+  readonly policyId: string;
+  readonly path: string;
+  readonly arn: string;
+  readonly description: string | undefined;
+  readonly createDate: number;
+  readonly updateDate: number;
+  readonly defaultVersionId: string;
+  readonly versions: readonly PolicyVersionEntity[];
+  readonly tags: readonly Tag[];
+}
+
+export type KeyOwner = { readonly kind: 'user'; readonly userName: string } | { readonly kind: 'root' };
+
+export interface AccessKeyEntity {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly status: 'Active' | 'Inactive';
+  readonly createDate: number;
+  readonly owner: KeyOwner;
+}
+
+/** A managed policy as the authorizer and the API see it, whoever manages it. */
+export interface ManagedPolicyView {
+  readonly arn: string;
+  readonly policyName: string;
+  readonly document: string;
+  readonly awsManaged: boolean;
+}
+
+const KIND = {
+  user: 'iam.user',
+  role: 'iam.role',
+  policy: 'iam.policy',
+  key: 'iam.access-key',
+  secret: 'iam.secret',
+} as const;
+
+const lower = (s: string): string => s.toLowerCase();
+
+export class IamStore {
+  readonly users = new Map<string, UserEntity>();
+  readonly roles = new Map<string, RoleEntity>();
+  /** Customer managed policies by ARN. */
+  readonly policies = new Map<string, CustomerPolicyEntity>();
+  readonly accessKeys = new Map<string, AccessKeyEntity>();
+  /** Bumped on every change, so derived caches know when to drop. */
+  generation = 0;
+  private queue: Promise<void> = Promise.resolve();
+
+  private constructor(private readonly docs: DocumentStore) {}
+
+  static async load(docs: DocumentStore): Promise<IamStore> {
+    const s = new IamStore(docs);
+    for (const { doc } of await docs.list<UserEntity>(KIND.user)) s.users.set(lower(doc.userName), doc);
+    for (const { doc } of await docs.list<RoleEntity>(KIND.role)) s.roles.set(lower(doc.roleName), doc);
+    for (const { doc } of await docs.list<CustomerPolicyEntity>(KIND.policy)) s.policies.set(doc.arn, doc);
+    for (const { doc } of await docs.list<AccessKeyEntity>(KIND.key)) s.accessKeys.set(doc.accessKeyId, doc);
+    return s;
+  }
+
+  private persist(op: () => Promise<unknown>): Promise<void> {
+    this.generation++;
+    const next = this.queue.then(op).then(() => undefined);
+    // A failed write must not wedge the queue for later ones; the caller still sees it.
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  user = (name: string): UserEntity | undefined => this.users.get(lower(name));
+  role = (name: string): RoleEntity | undefined => this.roles.get(lower(name));
+
+  putUser(u: UserEntity): Promise<void> {
+    this.users.set(lower(u.userName), u);
+    return this.persist(() => this.docs.put(KIND.user, lower(u.userName), u));
+  }
+  deleteUser(name: string): Promise<void> {
+    this.users.delete(lower(name));
+    return this.persist(() => this.docs.delete(KIND.user, lower(name)));
+  }
+  putRole(r: RoleEntity): Promise<void> {
+    this.roles.set(lower(r.roleName), r);
+    return this.persist(() => this.docs.put(KIND.role, lower(r.roleName), r));
+  }
+  deleteRole(name: string): Promise<void> {
+    this.roles.delete(lower(name));
+    return this.persist(() => this.docs.delete(KIND.role, lower(name)));
+  }
+  putPolicy(p: CustomerPolicyEntity): Promise<void> {
+    this.policies.set(p.arn, p);
+    return this.persist(() => this.docs.put(KIND.policy, p.arn, p));
+  }
+  deletePolicy(arn: string): Promise<void> {
+    this.policies.delete(arn);
+    return this.persist(() => this.docs.delete(KIND.policy, arn));
+  }
+  putAccessKey(k: AccessKeyEntity): Promise<void> {
+    this.accessKeys.set(k.accessKeyId, k);
+    return this.persist(() => this.docs.put(KIND.key, k.accessKeyId, k));
+  }
+  deleteAccessKey(id: string): Promise<void> {
+    this.accessKeys.delete(id);
+    return this.persist(() => this.docs.delete(KIND.key, id));
+  }
+
+  /** Small secrets (session-token key, generated root credentials). */
+  getSecret<T>(name: string): Promise<T | undefined> {
+    return this.docs.get<T>(KIND.secret, name);
+  }
+  putSecret<T>(name: string, value: T): Promise<void> {
+    return this.persist(() => this.docs.put(KIND.secret, name, value));
+  }
+
+  /** An AWS managed or customer managed policy by ARN (its default version). */
+  managedPolicy(arn: string): ManagedPolicyView | undefined {
+    const aws = awsManagedPolicy(arn);
+    if (aws) return { arn, policyName: aws.policyName, document: aws.document, awsManaged: true };
+    const p = this.policies.get(arn);
+    if (!p) return undefined;
+    const v = p.versions.find((x) => x.versionId === p.defaultVersionId) ?? p.versions[0]!;
+    return { arn, policyName: p.policyName, document: v.document, awsManaged: false };
+  }
+
+  /** How many users and roles a managed policy is attached to. */
+  attachmentCount(arn: string): number {
+    let n = 0;
+    for (const u of this.users.values()) if (u.attachedPolicies.includes(arn)) n++;
+    for (const r of this.roles.values()) if (r.attachedPolicies.includes(arn)) n++;
+    return n;
+  }
+
+  keysOf(userName: string): AccessKeyEntity[] {
+    const out: AccessKeyEntity[] = [];
+    for (const k of this.accessKeys.values()) if (k.owner.kind === 'user' && lower(k.owner.userName) === lower(userName)) out.push(k);
+    return out.sort((a, b) => a.createDate - b.createDate);
+  }
+
+  /** Resolves once every write issued so far is durable. */
+  flush(): Promise<void> {
+    return this.queue;
+  }
+}
