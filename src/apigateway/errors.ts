@@ -32,3 +32,11 @@ export class ApiGatewayError extends Error {
 export function badRequest(message: string, details: readonly string[] = []): ApiGatewayError {
   return new ApiGatewayError('BadRequestException', message, details);
 }
+
+export function notFound(message: string): ApiGatewayError {
+  return new ApiGatewayError('NotFoundException', message);
+}
+
+export function conflict(message: string): ApiGatewayError {
+  return new ApiGatewayError('ConflictException', message);
+}

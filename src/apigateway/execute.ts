@@ -22,6 +22,7 @@ import {
 } from './integrations/types.js';
 import { applyMappings, BodyNotJsonError, evaluateSource, type MappingInput } from './mapping.js';
 import { selectIntegrationResponse } from './response-selection.js';
+import { Router, type RouteMatch } from './router.js';
 import { firstAccept, isBinaryMediaType, mediaType, selectRequestTemplate, selectResponseTemplate } from './template-selection.js';
 import { checkBody, missingRequiredParameters } from './validate.js';
 import { VtlRenderError } from '../vtl/index.js';
@@ -44,6 +45,10 @@ export interface InvokeRequest {
   readonly domainName?: string;
   /** Replaces the stage's variables (TestInvokeMethod's stageVariables). */
   readonly stageVariables?: Record<string, string>;
+  /** Runs this compiled API instead of the deployed stage (TestInvokeMethod runs the undeployed state). */
+  readonly compiled?: CompiledStage;
+  /** Calls this resource's method instead of routing by path; the path only supplies parameter values. */
+  readonly resourceId?: string;
 }
 
 export interface InvokeResult {
@@ -105,7 +110,7 @@ export class Executor {
     const started = performance.now();
     const requestId = req.requestId ?? newRequestId();
     const log = new ExecutionLog(requestId);
-    const compiled = this.deps.stageFor(req.apiId, req.stage);
+    const compiled = req.compiled ?? this.deps.stageFor(req.apiId, req.stage);
     const stageVariables = req.stageVariables ?? compiled?.stage.variables ?? {};
     const now = Date.now();
     const context: Record<string, unknown> = {
@@ -207,7 +212,7 @@ export class Executor {
     if (!compiled) throw new GatewayFailure({ type: 'MISSING_AUTHENTICATION_TOKEN', message: 'Forbidden' }, `Stage ${req.stage} of API ${req.apiId} is not deployed`);
 
     // ---- route ----------------------------------------------------------------
-    const match = compiled.router.match(req.path);
+    const match = req.resourceId !== undefined ? matchResource(compiled, req.resourceId, req.path) : compiled.router.match(req.path);
     const byVerb = match ? compiled.methods.get(match.resource.id) : undefined;
     const method = byVerb?.get(req.httpMethod.toUpperCase()) ?? byVerb?.get('ANY');
     if (!match || !method) {
@@ -441,6 +446,13 @@ export class Executor {
   }
 }
 
+/** The named resource, with whatever parameter values `path` gives its template. */
+function matchResource(compiled: CompiledStage, resourceId: string, path: string): RouteMatch | undefined {
+  const resource = compiled.api.resources[resourceId];
+  if (!resource) return undefined;
+  return new Router([resource]).match(path) ?? { resource, pathParams: {} };
+}
+
 /** A backend that could not be reached or broke the connection. */
 class BackendFailure extends GatewayFailure {
   constructor(detail: string) {
@@ -537,7 +549,7 @@ function canonicalKeys<V>(h: Record<string, V>): Record<string, V> {
   return out;
 }
 
-function canonicalHeaderName(lower: string): string {
+export function canonicalHeaderName(lower: string): string {
   return lower.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
 }
 

@@ -665,7 +665,8 @@ class Importer {
   }
 }
 
-function checkPathPart(part: string, isLast: boolean): string | undefined {
+/** Why `part` is not a valid resource path part, or undefined when it is. */
+export function checkPathPart(part: string, isLast: boolean): string | undefined {
   if (/^\{[a-zA-Z0-9._-]+\+\}$/.test(part)) return isLast ? undefined : 'a greedy path variable must be the last path part.';
   if (/^\{[a-zA-Z0-9._-]+\}$/.test(part)) return undefined;
   if (/^[a-zA-Z0-9._:@'!$&()*,;=~-]+$/.test(part) && !part.includes('{')) return undefined;

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import type { SluiceConfig } from '../server/config.js';
 import type { Handler, Service } from '../server/types.js';
 import type { DocumentStore } from '../store/documents.js';
-import { compileStage, type CompiledStage } from './compiled-stage.js';
+import { RestApiStore } from './api-store.js';
+import type { CompiledStage } from './compiled-stage.js';
 import { ExecutionLogStore, type LoggedExecution } from './execution-log.js';
 import { Executor, type InvokeRequest, type InvokeResult } from './execute.js';
 import { newId } from './ids.js';
@@ -15,7 +16,10 @@ import { importOpenApi, type ImportResult } from './import-openapi.js';
 import { inProcessTransport, remoteTransport, type AwsTransport } from './integrations/aws.js';
 import type { Deployment, RestApi, Stage } from './model.js';
 import { ApiRepository } from './persistence.js';
+import { managementAuthHook } from './management/auth.js';
+import { createManagementService } from './management/service.js';
 import { createExecuteApiService } from './service.js';
+import { StageRegistry } from './stages.js';
 import { TemplateCache } from './templates.js';
 
 export type { InvokeRequest, InvokeResult } from './execute.js';
@@ -24,6 +28,8 @@ export type * from './model.js';
 export { ApiGatewayError } from './errors.js';
 export { importOpenApi } from './import-openapi.js';
 export { exportOpenApi } from './export-openapi.js';
+/** For the IAM guard: how management calls are authenticated and authorized (`iam.addHook(management.name, ...)`). */
+export { managementAuthHook };
 
 /** The bundled KinesisProxy example, deployed when no --api is given. */
 export const BUNDLED_EXAMPLE_PATH = fileURLToPath(new URL('../../../examples/kinesis-proxy/kinesis-proxy.yaml', import.meta.url));
@@ -55,7 +61,12 @@ export interface DeployOptions {
 }
 
 export interface ApiGateway {
+  /** The runtime: invoke URLs of deployed stages. */
   readonly service: Service;
+  /** The management API (`/restapis/...`, `/tags/...`, `/account`), REST-JSON as AWS serves it. */
+  readonly management: Service;
+  /** Current (undeployed) API states, shared with the management API. */
+  readonly apis: RestApiStore;
   /** Imports an OpenAPI/Swagger file and deploys it to `stage`; an API with the same name is replaced in place. */
   deployFile(path: string, stage?: string, options?: DeployOptions): Promise<DeployedApi>;
   /** Same, from text already in memory. */
@@ -67,14 +78,17 @@ export interface ApiGateway {
   /** Newest first. */
   executionLogs(filter?: { apiId?: string; limit?: number }): LoggedExecution[];
   getApi(id: string): Promise<RestApi | undefined>;
+  /** Every API, created through the management API or deployed from a file, oldest first. */
+  listApis(): Promise<RestApi[]>;
 }
 
 export async function createApiGateway(deps: ApiGatewayDeps): Promise<ApiGateway> {
   const { config } = deps;
   const log = deps.log ?? (() => {});
   const repo = new ApiRepository(deps.documents);
+  const apis = new RestApiStore(repo, config.accountId);
   const templates = new TemplateCache();
-  const stages = new Map<string, CompiledStage>();
+  const stages = new StageRegistry(repo, templates, log);
   const logs = new ExecutionLogStore(deps.executionLogCapacity ?? 200);
   const awsTransport: AwsTransport = config.awsEndpoint ? remoteTransport(config.awsEndpoint) : inProcessTransport(deps.dispatch);
 
@@ -82,21 +96,13 @@ export async function createApiGateway(deps: ApiGatewayDeps): Promise<ApiGateway
     region: config.region,
     accountId: config.accountId,
     awsTransport,
-    stageFor: (apiId, stage) => stages.get(`${apiId}/${stage}`),
+    stageFor: (apiId, stage) => stages.get(apiId, stage),
     logs,
     ...(deps.logExecutions ? { onLog: (text: string) => log(text) } : {}),
   });
 
   // Stages deployed in earlier runs.
-  for (const stage of await repo.listStages()) {
-    const deployment = await repo.getDeployment(stage.restApiId, stage.deploymentId);
-    if (!deployment) continue;
-    try {
-      stages.set(`${stage.restApiId}/${stage.stageName}`, compileStage(deployment, stage, templates));
-    } catch (err) {
-      log(`apigateway: stage ${stage.stageName} of API ${stage.restApiId} could not be loaded: ${(err as Error).message}`);
-    }
-  }
+  await stages.load();
 
   const describe = (c: CompiledStage, baseUrl: string): DeployedApi => ({
     id: c.api.id,
@@ -107,19 +113,22 @@ export async function createApiGateway(deps: ApiGatewayDeps): Promise<ApiGateway
   const defaultBase = (): string => `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
 
   async function deployDefinition(text: string, stageName = config.stage, options: DeployOptions = {}): Promise<DeployedApi> {
-    // Import once to learn the name, then again under the existing id so re-deploys replace in place.
+    // Import once to learn the name, then again under the id an earlier deploy of this definition got,
+    // so re-deploys replace in place. APIs made through the management API are never replaced.
     const first: ImportResult = importOpenApi(text, { region: config.region, accountId: config.accountId, templates });
-    const existing = await repo.findApiByName(first.api.name);
-    const api = existing
+    const existing = await repo.findDeployedDefinition(first.api.name);
+    const imported = existing
       ? importOpenApi(text, { id: existing.id, region: config.region, accountId: config.accountId, templates, now: existing.createdDate }).api
       : first.api;
+    const api: RestApi = { ...imported, deployedFrom: imported.name, ...(existing?.tags ? { tags: existing.tags } : {}) };
     for (const w of first.warnings) log(`apigateway: ${api.name}: ${w}`);
-    await repo.putApi(api);
+    await apis.put(api);
     const now = Math.floor(Date.now() / 1000);
     const deployment: Deployment = { id: newId(), restApiId: api.id, createdDate: now, api };
     await repo.putDeployment(deployment);
     const previous = await repo.getStage(api.id, stageName);
     const stage: Stage = {
+      ...previous,
       restApiId: api.id,
       stageName,
       deploymentId: deployment.id,
@@ -127,10 +136,8 @@ export async function createApiGateway(deps: ApiGatewayDeps): Promise<ApiGateway
       createdDate: previous?.createdDate ?? now,
       lastUpdatedDate: now,
     };
-    const compiled = compileStage(deployment, stage, templates);
-    await repo.putStage(stage);
+    const compiled = await stages.put(stage, deployment);
     await repo.pruneDeployments(api.id);
-    stages.set(`${api.id}/${stageName}`, compiled);
     const d = describe(compiled, defaultBase());
     // The port may not be known yet (port 0 before listen): log the path, which holds everywhere.
     log(`apigateway: deployed ${api.name} (${api.id}) to stage ${stageName}: /restapis/${api.id}/${stageName}/_user_request_/`);
@@ -139,16 +146,22 @@ export async function createApiGateway(deps: ApiGatewayDeps): Promise<ApiGateway
 
   const gateway: ApiGateway = {
     service: createExecuteApiService(executor),
+    management: createManagementService(
+      { region: config.region, accountId: config.accountId, apis, repo, stages, templates, executor },
+      (e) => log(`apigateway: management API error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+    ),
+    apis,
     deployDefinition,
     async deployFile(path, stage, options) {
       return deployDefinition(await readFile(path, 'utf8'), stage, options);
     },
     deployedApis(baseUrl) {
-      return [...stages.values()].map((c) => describe(c, baseUrl ?? defaultBase()));
+      return stages.all().map((c) => describe(c, baseUrl ?? defaultBase()));
     },
     invoke: (req) => executor.invoke(req),
     executionLogs: (filter) => logs.recent(filter),
-    getApi: (id) => repo.getApi(id),
+    getApi: (id) => apis.find(id),
+    listApis: () => apis.list(),
   };
 
   if (deps.deployConfigured !== false) {

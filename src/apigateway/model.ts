@@ -170,6 +170,14 @@ export interface RestApi {
    * so a later IAM layer can create them (x-sluice-execution-roles).
    */
   readonly executionRoles: readonly ExecutionRole[];
+  /** Set for APIs deployed from a definition file (`sluice start --api`, the bundled example): its info.title. */
+  readonly deployedFrom?: string;
+  readonly tags?: Record<string, string>;
+  /** Recorded and returned; Sluice serves every API the same way. */
+  readonly endpointConfiguration?: { readonly types: readonly string[]; readonly vpcEndpointIds?: readonly string[] };
+  /** Resource policy (recorded, not enforced). */
+  readonly policy?: string;
+  readonly disableExecuteApiEndpoint?: boolean;
 }
 
 export interface ExecutionRole {
@@ -196,6 +204,12 @@ export interface Stage {
   readonly variables: Record<string, string>;
   readonly createdDate: number;
   readonly lastUpdatedDate: number;
+  readonly tags?: Record<string, string>;
+  readonly tracingEnabled?: boolean;
+  readonly cacheClusterEnabled?: boolean;
+  readonly documentationVersion?: string;
+  /** `{resourcePath}/{httpMethod}` → settings (recorded, not applied). */
+  readonly methodSettings?: Record<string, Record<string, unknown>>;
 }
 
 /** AWS's default integration timeout (ms). */

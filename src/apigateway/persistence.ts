@@ -21,8 +21,13 @@ export class ApiRepository {
     return (await this.docs.list<RestApi>(API)).map((e) => e.doc);
   }
 
-  async findApiByName(name: string): Promise<RestApi | undefined> {
-    return (await this.listApis()).find((a) => a.name === name);
+  /** The API an earlier deploy of the definition titled `name` created (never one made through the management API). */
+  async findDeployedDefinition(name: string): Promise<RestApi | undefined> {
+    return (await this.listApis()).find((a) => a.deployedFrom === name);
+  }
+
+  deleteApi(id: string): Promise<boolean> {
+    return this.docs.delete(API, id);
   }
 
   putApi(api: RestApi): Promise<void> {
@@ -51,6 +56,10 @@ export class ApiRepository {
 
   getStage(apiId: string, name: string): Promise<Stage | undefined> {
     return this.docs.get<Stage>(STAGE, `${apiId}:${name}`);
+  }
+
+  deleteStage(apiId: string, name: string): Promise<boolean> {
+    return this.docs.delete(STAGE, `${apiId}:${name}`);
   }
 
   async listStages(): Promise<Stage[]> {

@@ -1,0 +1,91 @@
+/**
+ * The current (undeployed) state of every REST API: what the management API
+ * reads and edits, what TestInvokeMethod runs, and what CreateDeployment
+ * snapshots. Stored documents are never mutated in place: an edit works on a
+ * copy and replaces the API as a whole, so a snapshot taken by a deployment
+ * (or cached compiled for TestInvokeMethod) never changes under its holder.
+ * Edits of one API run one at a time; a failed edit stores nothing.
+ */
+import { notFound } from './errors.js';
+import type { RestApi } from './model.js';
+import type { ApiRepository } from './persistence.js';
+
+/** A writable deep copy of a model type, for edits. */
+export type Draft<T> = T extends ReadonlyArray<infer U>
+  ? Draft<U>[]
+  : T extends object
+    ? { -readonly [K in keyof T]: Draft<T[K]> }
+    : T;
+
+export class RestApiStore {
+  private readonly cache = new Map<string, RestApi>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly repo: ApiRepository,
+    private readonly accountId: string,
+  ) {}
+
+  async find(id: string): Promise<RestApi | undefined> {
+    const cached = this.cache.get(id);
+    if (cached) return cached;
+    const stored = await this.repo.getApi(id);
+    if (stored) this.cache.set(id, stored);
+    return stored;
+  }
+
+  /** The API, or AWS's NotFoundException for an unknown id. */
+  async require(id: string): Promise<RestApi> {
+    const api = await this.find(id);
+    if (!api) throw notFound(`Invalid API identifier specified ${this.accountId}:${id}`);
+    return api;
+  }
+
+  /** Every API, oldest first. */
+  async list(): Promise<RestApi[]> {
+    const apis = (await this.repo.listApis()).map((a) => this.cache.get(a.id) ?? a);
+    return apis.sort((a, b) => a.createdDate - b.createdDate || a.id.localeCompare(b.id));
+  }
+
+  /** Stores a whole API (create, import, file deploys). */
+  put(api: RestApi): Promise<void> {
+    return this.serialized(api.id, async () => {
+      await this.repo.putApi(api);
+      this.cache.set(api.id, api);
+    });
+  }
+
+  /**
+   * Applies `change` to a copy of the API and stores the copy; whatever
+   * `change` returns is passed on. Throwing leaves the API as it was.
+   */
+  edit<T>(id: string, change: (draft: Draft<RestApi>, current: RestApi) => T | Promise<T>): Promise<T> {
+    return this.serialized(id, async () => {
+      const current = await this.require(id);
+      const draft = structuredClone(current) as Draft<RestApi>;
+      const result = await change(draft, current);
+      await this.repo.putApi(draft as RestApi);
+      this.cache.set(id, draft as RestApi);
+      return result;
+    });
+  }
+
+  delete(id: string): Promise<void> {
+    return this.serialized(id, async () => {
+      await this.require(id);
+      await this.repo.deleteApi(id);
+      this.cache.delete(id);
+    });
+  }
+
+  private serialized<T>(id: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(id) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.catch(() => undefined);
+    this.queues.set(id, settled);
+    void settled.then(() => {
+      if (this.queues.get(id) === settled) this.queues.delete(id);
+    });
+    return next;
+  }
+}

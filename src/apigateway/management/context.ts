@@ -1,0 +1,22 @@
+/** What every management handler works with. */
+import type { RestApiStore } from '../api-store.js';
+import type { Executor } from '../execute.js';
+import type { ApiRepository } from '../persistence.js';
+import type { StageRegistry } from '../stages.js';
+import type { TemplateCache } from '../templates.js';
+
+export interface ManagementContext {
+  readonly region: string;
+  readonly accountId: string;
+  /** Current (undeployed) API states. */
+  readonly apis: RestApiStore;
+  /** Deployments and stage documents. */
+  readonly repo: ApiRepository;
+  /** Stages the runtime serves. */
+  readonly stages: StageRegistry;
+  readonly templates: TemplateCache;
+  readonly executor: Executor;
+}
+
+/** Epoch seconds now (the model's dates). */
+export const nowSeconds = (): number => Math.floor(Date.now() / 1000);

@@ -1,0 +1,172 @@
+/**
+ * RestApis: create, read, list, patch, delete, and the definition-based
+ * ImportRestApi (`POST /restapis?mode=import`) and PutRestApi
+ * (`PUT /restapis/{id}?mode=overwrite|merge`).
+ */
+import { badRequest } from '../errors.js';
+import { newId } from '../ids.js';
+import { importOpenApi } from '../import-openapi.js';
+import type { Model, RestApi } from '../model.js';
+import { nowSeconds, type ManagementContext } from './context.js';
+import { mergeInto, overwriteWith } from './import-modes.js';
+import { applyPatch, type PatchOperation, type PatchSpec } from './patch.js';
+import { page, restApiView } from './views.js';
+
+const DRAFT_04 = 'http://json-schema.org/draft-04/schema#';
+
+/** The two models API Gateway gives every new API. */
+function defaultModels(): Record<string, Model> {
+  const model = (name: string, schema: object): Model => ({
+    id: newId(6),
+    name,
+    description: `This is a default ${name.toLowerCase()} schema model`,
+    contentType: 'application/json',
+    schema: JSON.stringify(schema, null, 2),
+  });
+  return {
+    Empty: model('Empty', { $schema: DRAFT_04, title: 'Empty Schema', type: 'object' }),
+    Error: model('Error', { $schema: DRAFT_04, title: 'Error Schema', type: 'object', properties: { message: { type: 'string' } } }),
+  };
+}
+
+interface CreateRestApiInput {
+  name: string;
+  description?: string;
+  version?: string;
+  binaryMediaTypes?: string[];
+  minimumCompressionSize?: number;
+  apiKeySource?: 'HEADER' | 'AUTHORIZER';
+  endpointConfiguration?: { types?: string[]; vpcEndpointIds?: string[] };
+  policy?: string;
+  tags?: Record<string, string>;
+  disableExecuteApiEndpoint?: boolean;
+  cloneFrom?: string;
+}
+
+export async function createRestApi(ctx: ManagementContext, input: CreateRestApiInput): Promise<Record<string, unknown>> {
+  if (input.name.trim() === '') throw badRequest('Invalid REST API name specified');
+  const id = newId();
+  let api: RestApi;
+  if (input.cloneFrom !== undefined) {
+    // A clone is the source's definition under a new identity; it was not deployed from a file.
+    const { deployedFrom: _file, tags: _tags, ...source } = structuredClone(await ctx.apis.require(input.cloneFrom));
+    api = { ...source, id, name: input.name, createdDate: nowSeconds() };
+  } else {
+    const rootResourceId = newId();
+    api = {
+      id,
+      name: input.name,
+      createdDate: nowSeconds(),
+      apiKeySource: input.apiKeySource ?? 'HEADER',
+      binaryMediaTypes: input.binaryMediaTypes ?? [],
+      rootResourceId,
+      resources: { [rootResourceId]: { id: rootResourceId, pathPart: '', path: '/', resourceMethods: {} } },
+      models: defaultModels(),
+      requestValidators: {},
+      gatewayResponses: {},
+      executionRoles: [],
+    };
+  }
+  api = {
+    ...api,
+    ...(input.description !== undefined ? { description: input.description } : {}),
+    ...(input.version !== undefined ? { version: input.version } : {}),
+    ...(input.minimumCompressionSize !== undefined ? { minimumCompressionSize: input.minimumCompressionSize } : {}),
+    ...(input.endpointConfiguration ? { endpointConfiguration: { types: input.endpointConfiguration.types ?? ['EDGE'], ...(input.endpointConfiguration.vpcEndpointIds ? { vpcEndpointIds: input.endpointConfiguration.vpcEndpointIds } : {}) } } : {}),
+    ...(input.policy !== undefined ? { policy: input.policy } : {}),
+    ...(input.tags ? { tags: input.tags } : {}),
+    ...(input.disableExecuteApiEndpoint !== undefined ? { disableExecuteApiEndpoint: input.disableExecuteApiEndpoint } : {}),
+  };
+  await ctx.apis.put(api);
+  return restApiView(api);
+}
+
+export async function getRestApi(ctx: ManagementContext, input: { restApiId: string }): Promise<Record<string, unknown>> {
+  return restApiView(await ctx.apis.require(input.restApiId));
+}
+
+export async function getRestApis(ctx: ManagementContext, input: { position?: string; limit?: number }): Promise<Record<string, unknown>> {
+  const { items, position } = page(await ctx.apis.list(), input.position, input.limit);
+  return { items: items.map(restApiView), position };
+}
+
+const REST_API_PATCH: PatchSpec = {
+  name: { kind: 'string' },
+  description: { kind: 'string', ops: ['add', 'replace', 'remove'] },
+  version: { kind: 'string', ops: ['add', 'replace', 'remove'] },
+  policy: { kind: 'string', ops: ['add', 'replace', 'remove'] },
+  apiKeySource: { kind: 'string', values: ['HEADER', 'AUTHORIZER'] },
+  minimumCompressionSize: { kind: 'integer', ops: ['replace', 'remove'], min: 0, max: 10_485_760 },
+  binaryMediaTypes: { kind: 'set' },
+  disableExecuteApiEndpoint: { kind: 'boolean' },
+};
+
+export async function updateRestApi(ctx: ManagementContext, input: { restApiId: string; patchOperations?: PatchOperation[] }): Promise<Record<string, unknown>> {
+  return ctx.apis.edit(input.restApiId, (api) => {
+    applyPatch(api as unknown as Record<string, unknown>, REST_API_PATCH, input.patchOperations);
+    if (typeof api.name !== 'string' || api.name.trim() === '') throw badRequest('Invalid REST API name specified');
+    return restApiView(api as RestApi);
+  });
+}
+
+export async function deleteRestApi(ctx: ManagementContext, input: { restApiId: string }): Promise<void> {
+  await ctx.apis.require(input.restApiId);
+  for (const stage of await ctx.repo.listStages()) {
+    if (stage.restApiId === input.restApiId) await ctx.stages.delete(stage.restApiId, stage.stageName);
+  }
+  for (const d of await ctx.repo.listDeployments(input.restApiId)) await ctx.repo.deleteDeployment(input.restApiId, d.id);
+  await ctx.apis.delete(input.restApiId);
+}
+
+interface ImportInput {
+  body: Buffer;
+  failOnWarnings?: boolean;
+  parameters?: Record<string, string>;
+}
+
+/** Imports a definition; AWS lists what it ignored as `warnings`, or refuses them with failonwarnings=true. */
+function importDefinition(ctx: ManagementContext, input: ImportInput, id?: string): { api: RestApi; warnings: readonly string[] } {
+  const result = importOpenApi(input.body.toString('utf8'), {
+    ...(id !== undefined ? { id } : {}),
+    region: ctx.region,
+    accountId: ctx.accountId,
+    templates: ctx.templates,
+  });
+  if (input.failOnWarnings && result.warnings.length > 0) {
+    throw badRequest(`Warnings found during import:\n\t${result.warnings.join('\n\t')}`);
+  }
+  const endpointType = input.parameters?.['endpointConfigurationTypes'];
+  const api = endpointType ? { ...result.api, endpointConfiguration: { types: [endpointType.toUpperCase()] } } : result.api;
+  return { api, warnings: result.warnings };
+}
+
+function withWarnings(view: Record<string, unknown>, warnings: readonly string[]): Record<string, unknown> {
+  return warnings.length > 0 ? { ...view, warnings } : view;
+}
+
+export async function importRestApi(ctx: ManagementContext, input: ImportInput): Promise<Record<string, unknown>> {
+  const { api, warnings } = importDefinition(ctx, input);
+  await ctx.apis.put(api);
+  return withWarnings(restApiView(api), warnings);
+}
+
+export async function putRestApi(
+  ctx: ManagementContext,
+  input: ImportInput & { restApiId: string; mode?: string },
+): Promise<Record<string, unknown>> {
+  const mode = input.mode ?? 'merge';
+  if (mode !== 'merge' && mode !== 'overwrite') throw badRequest('Enumeration value of OpenAPI import mode must be "overwrite" or "merge"');
+  await ctx.apis.require(input.restApiId);
+  const { api: imported, warnings } = importDefinition(ctx, input, input.restApiId);
+  const view = await ctx.apis.edit(input.restApiId, (draft, current) => {
+    if (mode === 'overwrite') {
+      const replaced = overwriteWith(current, imported);
+      for (const key of Object.keys(draft)) delete (draft as Record<string, unknown>)[key];
+      Object.assign(draft, structuredClone(replaced));
+    } else {
+      mergeInto(draft, imported);
+    }
+    return restApiView(draft as RestApi);
+  });
+  return withWarnings(view, warnings);
+}

@@ -1,0 +1,131 @@
+/**
+ * The API Gateway management API (`/restapis/...`, `/tags/...`, `/account`)
+ * as a Service on the shared port: botocore's REST-JSON model in front
+ * (routes, parsing, validation, serialization), the handler families behind.
+ * Invoke URLs (`/restapis/{id}/{stage}/_user_request_/...`) are not ours:
+ * they belong to the runtime, which is asked first.
+ */
+import { AwsError } from '../../protocol/errors.js';
+import { loadServiceModel } from '../../protocol/model.js';
+import { handleRestJson, RestRouter, type RestOperationHandler } from '../../protocol/rest-json.js';
+import type { Service, SluiceRequest } from '../../server/types.js';
+import { ApiGatewayError } from '../errors.js';
+import { getAccount } from './account.js';
+import type { ManagementContext } from './context.js';
+import * as deployments from './deployments.js';
+import { getExport } from './exports.js';
+import * as gatewayResponses from './gateway-responses.js';
+import * as integrations from './integrations.js';
+import * as methods from './methods.js';
+import * as models from './models.js';
+import * as validators from './request-validators.js';
+import * as resources from './resources.js';
+import * as restApis from './rest-apis.js';
+import * as stages from './stages.js';
+import * as tags from './tags.js';
+import { testInvokeMethod } from './test-invoke.js';
+
+export const apiGatewayModel = loadServiceModel('apigateway-2015-07-09.json');
+
+type Handler = (ctx: ManagementContext, input: any) => unknown;
+
+const OPERATIONS: Record<string, Handler> = {
+  CreateRestApi: restApis.createRestApi,
+  GetRestApi: restApis.getRestApi,
+  GetRestApis: restApis.getRestApis,
+  UpdateRestApi: restApis.updateRestApi,
+  DeleteRestApi: restApis.deleteRestApi,
+  ImportRestApi: restApis.importRestApi,
+  PutRestApi: restApis.putRestApi,
+  GetResources: resources.getResources,
+  GetResource: resources.getResource,
+  CreateResource: resources.createResource,
+  UpdateResource: resources.updateResource,
+  DeleteResource: resources.deleteResource,
+  PutMethod: methods.putMethod,
+  GetMethod: methods.getMethod,
+  UpdateMethod: methods.updateMethod,
+  DeleteMethod: methods.deleteMethod,
+  PutMethodResponse: methods.putMethodResponse,
+  GetMethodResponse: methods.getMethodResponse,
+  UpdateMethodResponse: methods.updateMethodResponse,
+  DeleteMethodResponse: methods.deleteMethodResponse,
+  PutIntegration: integrations.putIntegration,
+  GetIntegration: integrations.getIntegration,
+  UpdateIntegration: integrations.updateIntegration,
+  DeleteIntegration: integrations.deleteIntegration,
+  PutIntegrationResponse: integrations.putIntegrationResponse,
+  GetIntegrationResponse: integrations.getIntegrationResponse,
+  UpdateIntegrationResponse: integrations.updateIntegrationResponse,
+  DeleteIntegrationResponse: integrations.deleteIntegrationResponse,
+  CreateModel: models.createModel,
+  GetModel: models.getModel,
+  GetModels: models.getModels,
+  UpdateModel: models.updateModel,
+  DeleteModel: models.deleteModel,
+  CreateRequestValidator: validators.createRequestValidator,
+  GetRequestValidator: validators.getRequestValidator,
+  GetRequestValidators: validators.getRequestValidators,
+  UpdateRequestValidator: validators.updateRequestValidator,
+  DeleteRequestValidator: validators.deleteRequestValidator,
+  PutGatewayResponse: gatewayResponses.putGatewayResponse,
+  GetGatewayResponse: gatewayResponses.getGatewayResponse,
+  GetGatewayResponses: gatewayResponses.getGatewayResponses,
+  UpdateGatewayResponse: gatewayResponses.updateGatewayResponse,
+  DeleteGatewayResponse: gatewayResponses.deleteGatewayResponse,
+  CreateDeployment: deployments.createDeployment,
+  GetDeployment: deployments.getDeployment,
+  GetDeployments: deployments.getDeployments,
+  UpdateDeployment: deployments.updateDeployment,
+  DeleteDeployment: deployments.deleteDeployment,
+  CreateStage: stages.createStage,
+  GetStage: stages.getStage,
+  GetStages: stages.getStages,
+  UpdateStage: stages.updateStage,
+  DeleteStage: stages.deleteStage,
+  GetExport: getExport,
+  TestInvokeMethod: testInvokeMethod,
+  TagResource: tags.tagResource,
+  UntagResource: tags.untagResource,
+  GetTags: tags.getTags,
+  GetAccount: getAccount,
+};
+
+/** The model's own error codes and statuses; handlers throw ApiGatewayError, the wire wants AwsError. */
+function bound(ctx: ManagementContext, handler: Handler): RestOperationHandler {
+  return async (input) => {
+    try {
+      return (await handler(ctx, input)) as Record<string, unknown> | void;
+    } catch (e) {
+      if (e instanceof ApiGatewayError) throw new AwsError(e.type, e.message, e.status);
+      throw e;
+    }
+  };
+}
+
+const USER_REQUEST = /^\/restapis\/[^/]+\/[^/]+\/_user_request_(\/|$)/;
+const SCOPE_SERVICE = /Credential=[^/,]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/;
+
+export function createManagementService(ctx: ManagementContext, onInternalError?: (e: unknown) => void): Service {
+  const router = new RestRouter(apiGatewayModel);
+  const handlers = Object.fromEntries(Object.entries(OPERATIONS).map(([name, h]) => [name, bound(ctx, h)]));
+  const service = {
+    model: apiGatewayModel,
+    handlers,
+    // API Gateway answers malformed and invalid input with BadRequestException, in Coral's wording.
+    inputError: (message: string) => new AwsError('BadRequestException', message, 400),
+    notImplemented: (operation: string) =>
+      new AwsError('BadRequestException', `Sluice does not implement the API Gateway operation ${operation}`, 400),
+    onInternalError: (e: unknown) => onInternalError?.(e),
+  };
+  return {
+    name: 'apigateway',
+    matches(req: SluiceRequest): boolean {
+      if (!router.owns(req.path) || USER_REQUEST.test(req.path)) return false;
+      // A request signed for another service is that service's, whatever its path.
+      const scope = SCOPE_SERVICE.exec(req.headers['authorization'] ?? '');
+      return !scope || scope[1] === 'apigateway';
+    },
+    handle: (req) => handleRestJson(service, router, req),
+  };
+}
