@@ -19,6 +19,7 @@ addStartOptions(
     `  endpoint for AWS clients: AWS_ENDPOINT_URL=${sluice.url}`,
     `  Kinesis:     ${sluice.url}  (X-Amz-Target: Kinesis_20131202.*)`,
     `  health:      ${sluice.url}/_sluice/health`,
+    `  console:     ${sluice.url}/_sluice/console/`,
     `  data dir:    ${config.dataDir ?? '(in memory)'}`,
     ...sluice.deployedApis().map((a) => `  API ${a.name} (${a.id}) stage ${a.stage}: ${a.invokeUrl}`),
   ];

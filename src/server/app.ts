@@ -2,7 +2,9 @@
  * Composition root: storage, services, dispatcher and the listening socket.
  * `startSluice` is what `sluice start` and the tests call.
  */
-import { createApiGateway } from '../apigateway/index.js';
+import { createApiGateway, managementAuthHook, type ApiGateway } from '../apigateway/index.js';
+import { checkListenPolicy, startIam, type IamRuntime } from '../iam/index.js';
+import { IteratorCodec } from '../kinesis/iterators.js';
 import { createKinesisService, type KinesisService } from '../kinesis/service.js';
 import { SqliteStore } from '../store/sqlite.js';
 import type { SluiceConfig } from './config.js';
@@ -20,6 +22,10 @@ export interface Sluice {
   /** Routes a request in-process exactly as the socket would. */
   readonly dispatch: Handler;
   readonly kinesis: KinesisService;
+  /** iam: IAM/STS, the auth guard, execution roles and the root credentials (print them when newly generated). */
+  readonly iam: IamRuntime;
+  /** apigateway: REST APIs (current states, deployments, stages), execution logs and TestInvoke-style runs. */
+  readonly apiGateway: ApiGateway;
   deployedApis(): readonly DeployedApi[];
   /** Finishes in-flight requests, flushes and closes storage. */
   close(): Promise<void>;
@@ -32,6 +38,9 @@ export interface StartOptions {
 export async function startSluice(config: SluiceConfig, options: StartOptions = {}): Promise<Sluice> {
   const log = options.log ?? (() => {});
   const logError = (e: unknown): void => log(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  // iam: refuse to expose an unauthenticated server beyond loopback (unless --insecure).
+  const auth = config.auth ?? 'off';
+  checkListenPolicy({ host: config.host, auth, insecure: config.insecure ?? false });
   const store = new SqliteStore(config.dataDir);
   const kinesis = await createKinesisService(
     { ...config, limits: { enforce: config.enforceLimits, faultRate: config.faultRate, latencyMs: config.latencyMs } },
@@ -39,14 +48,23 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
     store,
   );
 
-  const services: Service[] = [];
-  const dispatch = createDispatcher(() => services);
+  // iam: IAM and STS services, the SigV4 + policy guard every routed request passes, the example's execution role.
+  const iterators = new IteratorCodec(await store.secret('shard-iterators'));
+  const iam = await startIam({ ...config, auth, iam: config.iam ?? 'enforce' }, store, {
+    log,
+    streamOfIterator: (it) => iterators.decode(it)?.streamName,
+  });
+
+  const services: Service[] = [...iam.services];
+  const dispatch = createDispatcher(() => services, iam.guard);
 
   // apigateway: the gateway's service and deployed APIs are wired here.
   // Deploys config.apis (or the bundled KinesisProxy example) and serves invoke URLs;
   // AWS integrations reach Kinesis through `dispatch` (or config.awsEndpoint).
   const apiGateway = await createApiGateway({ config, documents: store, dispatch, log });
-  services.push(apiGateway.service);
+  // The runtime first: invoke URLs live under /restapis/{id}/{stage}/_user_request_ too.
+  services.push(apiGateway.service, apiGateway.management);
+  iam.addHook(apiGateway.management.name, managementAuthHook(config.region));
   const deployedApis = (): readonly DeployedApi[] => apiGateway.deployedApis(url);
 
   services.push(createInternalService({ version, deployedApis: () => deployedApis() }), kinesis);
@@ -70,6 +88,8 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
     config,
     dispatch,
     kinesis,
+    iam,
+    apiGateway,
     deployedApis: () => deployedApis(),
     close() {
       closing ??= (async () => {

@@ -25,6 +25,16 @@ export interface SluiceConfig {
   readonly faultRate: number;
   /** Latency added to every Kinesis answer, in ms. */
   readonly latencyMs: number;
+  // iam: authentication and execution roles (src/iam).
+  /** sigv4: every call is SigV4-verified and authorized against the caller's IAM policies. */
+  readonly auth: 'off' | 'sigv4';
+  /** enforce: API Gateway must be able to assume an integration's execution role and is held to its policies. */
+  readonly iam: 'enforce' | 'off';
+  /** Allow --auth off on a non-loopback address. */
+  readonly insecure: boolean;
+  /** Root credentials; generated at first start (and kept in the data dir) when absent. */
+  readonly rootAccessKeyId?: string | undefined;
+  readonly rootSecretAccessKey?: string | undefined;
 }
 
 export const defaultConfig: SluiceConfig = {
@@ -44,4 +54,7 @@ export const defaultConfig: SluiceConfig = {
   enforceLimits: false,
   faultRate: 0,
   latencyMs: 0,
+  auth: 'off',
+  iam: 'enforce',
+  insecure: false,
 };

@@ -1,4 +1,5 @@
-/** Sluice's own endpoints under /_sluice/ (health, later the console). */
+/** Sluice's own endpoints under /_sluice/ (health and the web console). */
+import { CONSOLE_PATH, createConsoleHandler } from '../console/server.js';
 import type { Service, SluiceResponse } from './types.js';
 
 export interface DeployedApi {
@@ -11,6 +12,8 @@ export interface DeployedApi {
 export interface HealthSource {
   readonly version: string;
   deployedApis(): readonly DeployedApi[];
+  /** Where the built console lives (default dist/console/). */
+  readonly consoleDir?: string;
 }
 
 const json = (status: number, value: unknown): SluiceResponse => ({
@@ -20,13 +23,16 @@ const json = (status: number, value: unknown): SluiceResponse => ({
 });
 
 export function createInternalService(source: HealthSource): Service {
+  const serveConsole = createConsoleHandler(source.consoleDir);
   return {
     name: 'sluice',
     matches: (req) => req.path.startsWith('/_sluice/'),
     async handle(req) {
       if (req.path === '/_sluice/health' && (req.method === 'GET' || req.method === 'HEAD')) {
-        return json(200, { status: 'ok', version: source.version, apis: source.deployedApis() });
+        const consoleUrl = req.headers.host ? `${req.scheme}://${req.headers.host}${CONSOLE_PATH}` : CONSOLE_PATH;
+        return json(200, { status: 'ok', version: source.version, consoleUrl, apis: source.deployedApis() });
       }
+      if (req.path === '/_sluice/console' || req.path.startsWith(CONSOLE_PATH)) return serveConsole(req);
       return json(404, { message: `Not found: ${req.path}` });
     },
   };
