@@ -12,8 +12,8 @@ import { defaultConfig, type SluiceConfig } from '../src/server/config.js';
 
 const EXPORTS = fileURLToPath(new URL('../../../shared/conformance/aws-kinesis-proxy-export/', import.meta.url));
 
-function configWith(apis: string[]): SluiceConfig {
-  return { ...defaultConfig, port: 0, dataDir: undefined, createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, apis };
+function configWith(apis: string[], extra: Partial<SluiceConfig> = {}): SluiceConfig {
+  return { ...defaultConfig, port: 0, dataDir: undefined, createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, apis, ...extra };
 }
 
 interface Reply {
@@ -153,7 +153,9 @@ for (const file of ['kinesis-proxy.swagger20.json', 'kinesis-proxy.oas30.json'])
     let sluice: Sluice;
     let base: string;
     before(async () => {
-      sluice = await startSluice(configWith([EXPORTS + file]));
+      // The exports name a role in the exporter's account (123456789012), which Sluice does not
+      // have: served with --iam off, as the docs tell a user to.
+      sluice = await startSluice(configWith([EXPORTS + file], { iam: 'off' }));
       base = sluice.deployedApis().find((a) => a.name === 'KinesisProxy')!.invokeUrl;
     });
     after(() => sluice?.close());
@@ -196,3 +198,32 @@ for (const file of ['kinesis-proxy.swagger20.json', 'kinesis-proxy.oas30.json'])
     });
   });
 }
+
+describe('execution roles of an imported API', { skip: !existsSync(EXPORTS + 'kinesis-proxy.swagger20.json') && 'shared/ is not beside the repo' }, () => {
+  test('a role missing from Sluice fails the method as AWS does, and the log says which role and how to create it', async () => {
+    const lines: string[] = [];
+    const sluice = await startSluice(configWith([EXPORTS + 'kinesis-proxy.swagger20.json']), { log: (l) => lines.push(l) });
+    try {
+      const api = sluice.deployedApis().find((a) => a.name === 'KinesisProxy')!;
+      const r = await call(api.invokeUrl, 'GET', '/streams');
+      assert.equal(r.status, 500);
+      assert.equal(r.json().message, 'Internal server error');
+      const log = sluice.apiGateway.executionLogs({ apiId: api.id, limit: 1 })[0]!.log;
+      assert.match(log, /Execution failed due to configuration error: API Gateway does not have permission to assume the provided role arn:aws:iam::123456789012:role\/apigAwsProxyRole/);
+      assert.ok(lines.some((l) => l.includes('arn:aws:iam::123456789012:role/apigAwsProxyRole') && l.includes('--account-id 123456789012')), lines.join('\n'));
+    } finally {
+      await sluice.close();
+    }
+  });
+
+  test('served as the exporter\'s account, the example role exists and the API works with roles enforced', async () => {
+    const sluice = await startSluice(configWith([EXPORTS + 'kinesis-proxy.swagger20.json'], { accountId: '123456789012' }));
+    try {
+      const api = sluice.deployedApis().find((a) => a.name === 'KinesisProxy')!;
+      assert.equal((await call(api.invokeUrl, 'POST', '/streams/acct', {})).status, 200);
+      assert.ok((await call(api.invokeUrl, 'GET', '/streams')).json().StreamNames.includes('acct'));
+    } finally {
+      await sluice.close();
+    }
+  });
+});

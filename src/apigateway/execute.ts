@@ -10,6 +10,7 @@ import type { CompiledIntegration, CompiledIntegrationResponse, CompiledMethod, 
 import { ExecutionLog, ExecutionLogStore, javaMap, truncate } from './execution-log.js';
 import type { GatewayError } from './gateway-responses.js';
 import { newExtendedRequestId, newRequestId } from './ids.js';
+import type { SluiceRequest } from '../server/types.js';
 import { buildAwsRequest, callAws, type AwsTransport } from './integrations/aws.js';
 import { callHttp } from './integrations/http.js';
 import { mockResponse } from './integrations/mock.js';
@@ -49,6 +50,8 @@ export interface InvokeRequest {
   readonly compiled?: CompiledStage;
   /** Calls this resource's method instead of routing by path; the path only supplies parameter values. */
   readonly resourceId?: string;
+  /** The request as it came off the network, for AWS_IAM signature checks (absent for TestInvokeMethod, which skips authorization as AWS's does). */
+  readonly raw?: SluiceRequest;
 }
 
 export interface InvokeResult {
@@ -63,10 +66,31 @@ export interface InvokeResult {
   readonly latency: number;
 }
 
+/**
+ * What the runtime needs from IAM. Structural, so the gateway does not depend
+ * on IAM's types: identities are opaque values handed back to IAM.
+ */
+export interface GatewaySecurity {
+  /** AWS_IAM methods (only when callers must sign): the caller's identity, or why it is refused. */
+  readonly authorizeInvoke?: (req: SluiceRequest, methodArn: string) =>
+    | { readonly ok: true; readonly identity: unknown }
+    | { readonly ok: false; readonly status: number; readonly message: string; readonly gatewayResponseType: GatewayError['type'] };
+  /** The identity an AWS integration with `credentials` acts as (the caller's for arn:aws:iam::*:user/*). */
+  assumeExecutionRole(roleArn: string, caller?: unknown):
+    | { readonly ok: true; readonly identity: unknown }
+    | { readonly ok: false; readonly logMessage: string; readonly hint: string };
+  /** Marks an in-process request as made by `identity`, so the target service authorizes it as such. */
+  bindIdentity(req: SluiceRequest, identity: unknown): void;
+}
+
 export interface ExecutorDeps {
   readonly region: string;
   readonly accountId: string;
   readonly awsTransport: AwsTransport;
+  /** Execution roles and AWS_IAM methods; absent = neither is checked. */
+  readonly security?: GatewaySecurity;
+  /** Sluice's own log, for advice a person should see (e.g. how to create a missing role). */
+  readonly log?: (line: string) => void;
   /** Looks up the compiled stage serving `apiId`/`stage`. */
   readonly stageFor: (apiId: string, stage: string) => CompiledStage | undefined;
   readonly logs: ExecutionLogStore;
@@ -95,6 +119,8 @@ interface Exchange {
   compiled?: CompiledStage;
   method?: CompiledMethod;
   resourcePath: string;
+  /** Who signed the request, for AWS_IAM methods (IAM's opaque identity). */
+  caller?: unknown;
 }
 
 class GatewayFailure extends Error {
@@ -223,6 +249,15 @@ export class Executor {
     }
     ex.method = method;
     ex.resourcePath = match.resource.path;
+    const authorizeInvoke = this.deps.security?.authorizeInvoke;
+    if (method.method.authorizationType === 'AWS_IAM' && authorizeInvoke && req.raw) {
+      const arn = `arn:aws:execute-api:${this.deps.region}:${this.deps.accountId}:${req.apiId}/${req.stage}/${req.httpMethod.toUpperCase()}${req.path}`;
+      const auth = authorizeInvoke(req.raw, arn);
+      if (!auth.ok) {
+        throw new GatewayFailure({ type: auth.gatewayResponseType, message: auth.message, defaultStatus: auth.status }, `Authorization failed: ${auth.message}`);
+      }
+      ex.caller = auth.identity;
+    }
     ex.context['resourceId'] = match.resource.id;
     ex.context['resourcePath'] = match.resource.path;
 
@@ -311,6 +346,7 @@ export class Executor {
           sourceIp: req.sourceIp ?? '127.0.0.1',
         });
         endpointReq = built.endpoint;
+        this.actAs(ex, def.credentials, built.request);
         call = () => callAws(this.deps.awsTransport, built.request, target, def.timeoutInMillis);
       } else {
         endpointReq = buildHttpRequest(ex, def.uri, def.httpMethod === 'ANY' ? req.httpMethod : def.httpMethod, mapped, integrationBody, integrationContentType);
@@ -321,6 +357,18 @@ export class Executor {
 
     // ---- integration response ----------------------------------------------------------
     return this.integrationResponse(ex, integration, endpoint, def.type !== 'MOCK');
+  }
+
+  /** Binds the integration's execution role (or the caller) to the in-process AWS request. */
+  private actAs(ex: Exchange, credentials: string | undefined, request: SluiceRequest): void {
+    const security = this.deps.security;
+    if (!security || credentials === undefined) return;
+    const role = security.assumeExecutionRole(credentials, ex.caller);
+    if (!role.ok) {
+      this.deps.log?.(`apigateway: ${ex.req.httpMethod} ${ex.resourcePath} of API ${ex.req.apiId}: ${role.hint}`);
+      throw new GatewayFailure({ type: 'API_CONFIGURATION_ERROR', message: 'Internal server error' }, role.logMessage);
+    }
+    security.bindIdentity(request, role.identity);
   }
 
   private async callEndpoint(ex: Exchange, endpointReq: EndpointRequest, call: () => Promise<EndpointResponse>): Promise<EndpointResponse> {

@@ -464,10 +464,15 @@ class Importer {
       else requestValidatorId = v.id;
     }
 
-    const { authorizationType, apiKeyRequired } = this.authorization(
+    const fromSecurity = this.authorization(
       Array.isArray(op['security']) ? op['security'] : ctx.apiSecurity,
       ctx.securitySchemes,
     );
+    const apiKeyRequired = fromSecurity.apiKeyRequired;
+    // x-amazon-apigateway-auth on the operation names the type directly (AWS_IAM or NONE).
+    const auth = op['x-amazon-apigateway-auth'];
+    const declared = isObject(auth) ? String(auth['type'] ?? '').toUpperCase() : '';
+    const authorizationType: AuthorizationType = declared === 'AWS_IAM' || declared === 'NONE' ? declared : fromSecurity.authorizationType;
 
     let methodIntegration: Integration | undefined;
     const integ = op['x-amazon-apigateway-integration'];

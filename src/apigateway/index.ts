@@ -10,7 +10,7 @@ import type { DocumentStore } from '../store/documents.js';
 import { RestApiStore } from './api-store.js';
 import type { CompiledStage } from './compiled-stage.js';
 import { ExecutionLogStore, type LoggedExecution } from './execution-log.js';
-import { Executor, type InvokeRequest, type InvokeResult } from './execute.js';
+import { Executor, type GatewaySecurity, type InvokeRequest, type InvokeResult } from './execute.js';
 import { newId } from './ids.js';
 import { importOpenApi, type ImportResult } from './import-openapi.js';
 import { inProcessTransport, remoteTransport, type AwsTransport } from './integrations/aws.js';
@@ -22,7 +22,7 @@ import { createExecuteApiService } from './service.js';
 import { StageRegistry } from './stages.js';
 import { TemplateCache } from './templates.js';
 
-export type { InvokeRequest, InvokeResult } from './execute.js';
+export type { GatewaySecurity, InvokeRequest, InvokeResult } from './execute.js';
 export type { LoggedExecution } from './execution-log.js';
 export type * from './model.js';
 export { ApiGatewayError } from './errors.js';
@@ -42,6 +42,8 @@ export interface ApiGatewayDeps {
   readonly log?: (line: string) => void;
   /** Deploy config.apis (or the bundled example) during creation. Default true. */
   readonly deployConfigured?: boolean;
+  /** Execution roles and AWS_IAM methods (IAM); absent = neither is checked. */
+  readonly security?: GatewaySecurity;
   /** How many execution logs to keep in memory. Default 200. */
   readonly executionLogCapacity?: number;
   /** Print every execution log through `log` (debug). */
@@ -98,6 +100,8 @@ export async function createApiGateway(deps: ApiGatewayDeps): Promise<ApiGateway
     awsTransport,
     stageFor: (apiId, stage) => stages.get(apiId, stage),
     logs,
+    log,
+    ...(deps.security ? { security: deps.security } : {}),
     ...(deps.logExecutions ? { onLog: (text: string) => log(text) } : {}),
   });
 

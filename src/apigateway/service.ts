@@ -47,6 +47,7 @@ export function createExecuteApiService(executor: Executor): Service {
         requestId: req.requestId,
         sourceIp: req.remoteAddress,
         ...(req.headers['host'] ? { domainName: req.headers['host'] } : {}),
+        raw: req,
       };
       const result = await executor.invoke(invoke);
       return { status: result.status, headers: result.headers, body: result.body };

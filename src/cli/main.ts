@@ -22,7 +22,17 @@ addStartOptions(
     `  console:     ${sluice.url}/_sluice/console/`,
     `  data dir:    ${config.dataDir ?? '(in memory)'}`,
     ...sluice.deployedApis().map((a) => `  API ${a.name} (${a.id}) stage ${a.stage}: ${a.invokeUrl}`),
+    `  auth:        ${config.auth ?? 'off'}${config.auth === 'sigv4' ? ' (every call must be signed)' : ' (any credentials are accepted)'}`,
   ];
+  const root = sluice.iam.rootCredentials;
+  if (root.source === 'generated') {
+    // Shown once, on the start that created them; they are kept in the data dir.
+    lines.push(
+      '  root credentials (generated now, shown once; kept in the data dir):',
+      `    AWS_ACCESS_KEY_ID=${root.accessKeyId}`,
+      `    AWS_SECRET_ACCESS_KEY=${root.secretAccessKey}`,
+    );
+  }
   console.log(lines.join('\n'));
   let stopping = false;
   const stop = (signal: string): void => {

@@ -2,8 +2,8 @@
  * Composition root: storage, services, dispatcher and the listening socket.
  * `startSluice` is what `sluice start` and the tests call.
  */
-import { createApiGateway, managementAuthHook, type ApiGateway } from '../apigateway/index.js';
-import { checkListenPolicy, startIam, type IamRuntime } from '../iam/index.js';
+import { createApiGateway, managementAuthHook, type ApiGateway, type GatewaySecurity } from '../apigateway/index.js';
+import { bindIdentity, checkListenPolicy, startIam, type Identity, type IamRuntime } from '../iam/index.js';
 import { IteratorCodec } from '../kinesis/iterators.js';
 import { createKinesisService, type KinesisService } from '../kinesis/service.js';
 import { SqliteStore } from '../store/sqlite.js';
@@ -11,7 +11,7 @@ import type { SluiceConfig } from './config.js';
 import { createDispatcher } from './dispatcher.js';
 import { createHttpServer } from './http.js';
 import { createInternalService, type DeployedApi } from './internal.js';
-import type { Handler, Service } from './types.js';
+import type { Handler, Service, SluiceRequest } from './types.js';
 import { version } from './version.js';
 
 export interface Sluice {
@@ -61,7 +61,13 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   // apigateway: the gateway's service and deployed APIs are wired here.
   // Deploys config.apis (or the bundled KinesisProxy example) and serves invoke URLs;
   // AWS integrations reach Kinesis through `dispatch` (or config.awsEndpoint).
-  const apiGateway = await createApiGateway({ config, documents: store, dispatch, log });
+  // Execution roles are assumed for AWS integrations; AWS_IAM methods need a signature only under --auth sigv4.
+  const security: GatewaySecurity = {
+    ...(auth === 'sigv4' ? { authorizeInvoke: (req: SluiceRequest, arn: string) => iam.authorizeInvoke(req, arn) } : {}),
+    assumeExecutionRole: (roleArn, caller) => iam.assumeExecutionRole(roleArn, caller as Identity | undefined),
+    bindIdentity: (req, identity) => bindIdentity(req, identity as Identity),
+  };
+  const apiGateway = await createApiGateway({ config, documents: store, dispatch, log, security });
   // The runtime first: invoke URLs live under /restapis/{id}/{stage}/_user_request_ too.
   services.push(apiGateway.service, apiGateway.management);
   iam.addHook(apiGateway.management.name, managementAuthHook(config.region));

@@ -1,7 +1,8 @@
 /** A destructive button that asks once more in place (no window.confirm). */
 import { useEffect, useState } from 'preact/hooks';
 
-export function ConfirmButton({ label, confirmLabel, onConfirm, disabled }: { label: string; confirmLabel?: string; onConfirm: () => void; disabled?: boolean }) {
+export function ConfirmButton({ label, confirmLabel, onConfirm, disabled, small }: { label: string; confirmLabel?: string; onConfirm: () => void; disabled?: boolean; small?: boolean }) {
+  const size = small ? ' small' : '';
   const [asking, setAsking] = useState(false);
   useEffect(() => {
     if (!asking) return;
@@ -10,7 +11,7 @@ export function ConfirmButton({ label, confirmLabel, onConfirm, disabled }: { la
   }, [asking]);
   return asking ? (
     <span class="confirm">
-      <button type="button" class="danger" disabled={disabled} onClick={() => (setAsking(false), onConfirm())}>
+      <button type="button" class={`danger${size}`} disabled={disabled} onClick={() => (setAsking(false), onConfirm())}>
         {confirmLabel ?? `Yes, ${label.toLowerCase()}`}
       </button>
       <button type="button" class="link" onClick={() => setAsking(false)}>
@@ -18,7 +19,7 @@ export function ConfirmButton({ label, confirmLabel, onConfirm, disabled }: { la
       </button>
     </span>
   ) : (
-    <button type="button" class="danger-outline" disabled={disabled} onClick={() => setAsking(true)}>
+    <button type="button" class={`danger-outline${size}`} disabled={disabled} onClick={() => setAsking(true)}>
       {label}
     </button>
   );

@@ -30,7 +30,6 @@ export function MapEditor(props: {
   useEffect(() => {
     const fromRows = JSON.stringify(Object.fromEntries(rows.filter((r) => r.key !== '').map((r) => [r.key, r.value])));
     if (fromRows !== signature) setRows(Object.entries(props.value).map(([key, value]) => ({ key, value })));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [signature]);
 
   const update = (next: Row[]): void => {

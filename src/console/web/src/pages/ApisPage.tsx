@@ -64,6 +64,7 @@ export function ApisPage() {
                         Export
                       </button>
                       <ConfirmButton
+                        small
                         label="Delete"
                         confirmLabel={`Delete ${api.name}`}
                         disabled={del.busy}

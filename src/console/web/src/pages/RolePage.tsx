@@ -199,7 +199,7 @@ function AttachedPolicies({ role }: { role: string }) {
                   <button type="button" class="secondary small" aria-expanded={open === p.PolicyArn} onClick={() => setOpen(open === p.PolicyArn ? undefined : p.PolicyArn)}>
                     {open === p.PolicyArn ? 'Hide' : 'View'}
                   </button>
-                  <ConfirmButton label="Detach" onConfirm={() => void action.run(() => iam.detachRolePolicy(role, p.PolicyArn)).then(attached.reload)} />
+                  <ConfirmButton small label="Detach" onConfirm={() => void action.run(() => iam.detachRolePolicy(role, p.PolicyArn)).then(attached.reload)} />
                 </td>
               </tr>
             ))}

@@ -128,7 +128,7 @@ export function StagesPage({ apiId }: { apiId: string }) {
                         <td>{on.join(', ') || '—'}</td>
                         <td>
                           {on.length === 0 ? (
-                            <ConfirmButton label="Delete" onConfirm={() => void action.run(() => apigateway.deleteDeployment(apiId, d.id)).then(reload)} />
+                            <ConfirmButton small label="Delete" onConfirm={() => void action.run(() => apigateway.deleteDeployment(apiId, d.id)).then(reload)} />
                           ) : null}
                         </td>
                       </tr>

@@ -33,11 +33,18 @@ export function StreamsPage() {
   const changing = streams.data?.some((r) => (r.detail?.StreamStatus ?? r.summary.StreamStatus) !== 'ACTIVE') ?? false;
   useInterval(streams.reload, changing ? 1000 : 5000);
   const del = useAction();
+  const [created, setCreated] = useState(0);
 
   return (
     <section>
       <PageHeader title="Kinesis streams" />
-      <CreateStreamForm onCreated={streams.reload} />
+      <CreateStreamForm
+        key={created}
+        onCreated={() => {
+          setCreated(created + 1);
+          streams.reload();
+        }}
+      />
       <ErrorAlert error={streams.error} title="Could not list streams" />
       <ErrorAlert error={del.error} title="Could not delete the stream" />
       {streams.data === undefined ? (
@@ -83,6 +90,7 @@ export function StreamsPage() {
                         View data
                       </Link>
                       <ConfirmButton
+                        small
                         label="Delete"
                         confirmLabel={`Delete ${summary.StreamName}`}
                         disabled={status === 'DELETING' || del.busy}
@@ -107,10 +115,7 @@ function CreateStreamForm({ onCreated }: { onCreated: () => void }) {
   const create = useAction();
   const submit = async (e: Event): Promise<void> => {
     e.preventDefault();
-    if (await create.run(() => kinesis.createStream(name.trim(), mode, shards))) {
-      setName('');
-      onCreated();
-    }
+    if (await create.run(() => kinesis.createStream(name.trim(), mode, shards))) onCreated();
   };
   return (
     <form class="card form-row" onSubmit={submit} aria-labelledby="create-stream-title">

@@ -55,10 +55,10 @@ export function MethodExecution({ apiId, resource, method, onChanged }: { apiId:
               plural(count(integration.requestTemplates), 'template'),
             ]
           : ['No integration yet'])}
-        <div class="flow-arrow" aria-hidden="true">
+        <div class="flow-arrow flow-tail" aria-hidden="true">
           →
         </div>
-        <div class="flow-end">{integration ? describeIntegration(integration) : 'Backend'}</div>
+        <div class="flow-end flow-tail">{integration ? describeIntegration(integration) : 'Backend'}</div>
 
         <div class="flow-end">Client</div>
         <div class="flow-arrow" aria-hidden="true">
@@ -73,10 +73,10 @@ export function MethodExecution({ apiId, resource, method, onChanged }: { apiId:
         {tile('integration-response', 'Integration Response', responses.length
           ? responses.map((r) => `${r.selectionPattern ? `/${r.selectionPattern}/` : 'default'} → ${r.statusCode}`)
           : ['No integration responses'])}
-        <div class="flow-arrow" aria-hidden="true">
+        <div class="flow-arrow flow-tail" aria-hidden="true">
           ←
         </div>
-        <div class="flow-end">Backend</div>
+        <div class="flow-end flow-tail">Backend</div>
       </div>
 
       <div class="flow-editor">
