@@ -88,6 +88,10 @@ describe('protocol errors', () => {
     assert.equal(r.json.Message, "'abc' can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: 3");
     const r2 = await call('PutRecord', { StreamName: 'wire', PartitionKey: 'k', Data: 'ab!d' });
     assert.equal(r2.json.Message, "'ab!d' can not be converted to a Blob: Invalid Base64 character: '!'");
+    // "QR==" carries bits its padding discards ("QQ==" is the canonical form of the same byte).
+    const r3 = await call('PutRecord', { StreamName: 'wire', PartitionKey: 'k', Data: 'QR==' });
+    assert.equal(r3.json.Message, "'QR==' can not be converted to a Blob: Invalid last non-pad Base64 character dectected");
+    assert.equal((await call('PutRecord', { StreamName: 'wire', PartitionKey: 'k', Data: 'QQ==' })).status, 200);
   });
 
   it('an oversized body is refused, not crashed on', async () => {

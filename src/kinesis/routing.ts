@@ -33,10 +33,21 @@ function build(s: StreamMeta): Range[] {
     .sort((a, b) => (a.lo < b.lo ? -1 : 1));
 }
 
-/** The open shard whose range holds `hexKey`; open shards always cover the whole space. */
-export function route(s: StreamMeta, hexKey: string): ShardMeta | undefined {
+function rangesOf(s: StreamMeta): Range[] {
   let ranges = routers.get(s);
   if (!ranges) routers.set(s, (ranges = build(s)));
+  return ranges;
+}
+
+/** The only open shard, when there is just one: every record goes there, no hashing needed. */
+export function soleOpenShard(s: StreamMeta): ShardMeta | undefined {
+  const ranges = rangesOf(s);
+  return ranges.length === 1 ? ranges[0]!.shard : undefined;
+}
+
+/** The open shard whose range holds `hexKey`; open shards always cover the whole space. */
+export function route(s: StreamMeta, hexKey: string): ShardMeta | undefined {
+  const ranges = rangesOf(s);
   let lo = 0;
   let hi = ranges.length - 1;
   while (lo <= hi) {

@@ -12,8 +12,20 @@ export interface SequenceParts {
 
 const PATTERN = /^49(\d{13})(\d{6})(\d{35})$/;
 
+const ZEROS = '0'.repeat(35);
+
+/** The part of a shard's sequence numbers that never changes. */
+export const sequencePrefix = (shardCreatedMs: number, shard: number): string =>
+  '49' + String(shardCreatedMs).padStart(13, '0') + String(shard).padStart(6, '0');
+
+/** `prefix` followed by the position in 35 digits. */
+export function withPosition(prefix: string, n: number): string {
+  const digits = String(n);
+  return prefix + ZEROS.slice(digits.length) + digits;
+}
+
 export function formatSequence(p: SequenceParts): string {
-  return '49' + String(p.shardCreatedMs).padStart(13, '0') + String(p.shard).padStart(6, '0') + String(p.n).padStart(35, '0');
+  return withPosition(sequencePrefix(p.shardCreatedMs, p.shard), p.n);
 }
 
 export function parseSequence(s: string): SequenceParts | undefined {

@@ -1,5 +1,10 @@
 /** Shard ids are `shardId-` and twelve digits. */
-export const shardIdOf = (index: number): string => `shardId-${String(index).padStart(12, '0')}`;
+const ids: string[] = [];
+
+/** Shard ids, formatted once per index (they are written on every record of every answer). */
+export function shardIdOf(index: number): string {
+  return (ids[index] ??= `shardId-${String(index).padStart(12, '0')}`);
+}
 
 /**
  * The shard index a caller means. AWS reads the digits after the first "-"

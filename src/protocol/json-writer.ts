@@ -4,6 +4,7 @@
  * timestamps as epoch seconds, members absent from the shape dropped), with
  * no intermediate object tree. Same output as shapeOutput + JSON.stringify.
  */
+import { blobBase64, type BlobValue } from './blob.js';
 import type { MemberRef, ServiceModel } from './model.js';
 
 type Writer = (v: any) => string;
@@ -11,7 +12,7 @@ type Writer = (v: any) => string;
 const writeString: Writer = (v) => JSON.stringify(v);
 const writeNumber: Writer = (v) => (Number.isFinite(v) ? String(v) : 'null');
 const writeBoolean: Writer = (v) => (v ? 'true' : 'false');
-const writeBlob: Writer = (v: Buffer) => `"${v.toString('base64')}"`;
+const writeBlob: Writer = (v: BlobValue) => `"${blobBase64(v)}"`;
 const writeTimestamp: Writer = (v: Date | number) => String((v instanceof Date ? v.getTime() : v) / 1000);
 
 const cache = new WeakMap<ServiceModel, Map<string, Writer>>();

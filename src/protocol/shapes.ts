@@ -6,6 +6,7 @@
  * messages, lower-camel member paths).
  */
 import { Tag } from 'cbor-x';
+import { blobBase64, blobBytes, type BlobValue } from './blob.js';
 import { AwsError, serializationError } from './errors.js';
 import type { MemberRef, ServiceModel, Shape } from './model.js';
 
@@ -31,18 +32,21 @@ function structuralMismatch(v: unknown): AwsError | undefined {
   return undefined;
 }
 
+const BASE64_VALUE = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].reduce<Record<string, number>>((m, c, i) => ((m[c] = i), m), {});
+
 function decodeBase64Blob(s: string): Buffer {
   if (s.length % 4 !== 0) {
     throw serializationError(`'${s}' can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: ${s.length}`);
   }
   const bad = BASE64_CHARS.exec(s);
   if (bad) throw serializationError(`'${s}' can not be converted to a Blob: Invalid Base64 character: '${bad[0][0]}'`);
-  const buf = Buffer.from(s, 'base64');
-  // Non-canonical trailing bits: AWS rejects them (its message has the typo too).
-  if (buf.toString('base64') !== s) {
+  // Non-canonical trailing bits (AWS rejects them; its message has the typo too): the
+  // last character before the padding must not carry bits the padding discards.
+  const pad = s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0;
+  if (pad > 0 && (BASE64_VALUE[s[s.length - pad - 1]!]! & (pad === 2 ? 0x0f : 0x03)) !== 0) {
     throw serializationError(`'${s}' can not be converted to a Blob: Invalid last non-pad Base64 character dectected`);
   }
-  return buf;
+  return Buffer.from(s, 'base64');
 }
 
 /** Parses one wire value into its typed form, or throws SerializationException. */
@@ -227,12 +231,29 @@ function validateValue(model: ServiceModel, ref: MemberRef, v: unknown, path: st
   }
 }
 
+interface MemberOrder {
+  readonly members: ReadonlyArray<{ name: string; path: string; ref: MemberRef; required: boolean }>;
+}
+
+const memberOrders = new WeakMap<object, MemberOrder>();
+
+/** A structure's members in the order Coral reports them (by name), worked out once per shape. */
+function memberOrder(shape: Extract<Shape, { type: 'structure' }>): MemberOrder {
+  let order = memberOrders.get(shape);
+  if (!order) {
+    const required = new Set(shape.required ?? []);
+    order = {
+      members: Object.keys(shape.members).sort().map((name) => ({ name, path: lowerFirst(name), ref: shape.members[name]!, required: required.has(name) })),
+    };
+    memberOrders.set(shape, order);
+  }
+  return order;
+}
+
 function validateMembers(model: ServiceModel, shape: Extract<Shape, { type: 'structure' }>, v: Record<string, unknown>, prefix: string, out: Collector): void {
-  const required = new Set(shape.required ?? []);
-  // Coral reports members in name order, which is what clients observe.
-  for (const name of Object.keys(shape.members).sort()) {
+  for (const m of memberOrder(shape).members) {
     if (out.full) return;
-    validateValue(model, shape.members[name]!, v[name], prefix + lowerFirst(name), required.has(name), out);
+    validateValue(model, m.ref, v[m.name], prefix + m.path, m.required, out);
   }
 }
 
@@ -269,7 +290,7 @@ export function shapeOutput(model: ServiceModel, ref: MemberRef, v: unknown, for
   const shape = model.shapes[ref.shape]!;
   switch (shape.type) {
     case 'blob':
-      return format === 'json' ? (v as Buffer).toString('base64') : v;
+      return format === 'json' ? blobBase64(v as BlobValue) : blobBytes(v as BlobValue);
     case 'timestamp': {
       const ms = v instanceof Date ? v.getTime() : (v as number);
       return format === 'json' ? ms / 1000 : new Tag(ms, 1);

@@ -11,7 +11,7 @@ describe('chunks', () => {
 
   it('round-trip keys (UTF-8) and data of any size', () => {
     const seen: Array<[number, string, number]> = [];
-    forEachEntry(encodeChunk(entries), 0, (i, k, d) => (seen.push([i, k, d.length]), true));
+    forEachEntry(encodeChunk(entries), 0, (i, k, start, end) => (seen.push([i, k, end - start]), true));
     assert.deepEqual(seen, [[0, 'a', 5], [1, 'ключ', 0], [2, 'k'.repeat(256), 70_000]]);
   });
 

@@ -192,14 +192,14 @@ export class SqliteStore implements StreamStore, DocumentStore {
     for (const [firstN, lastN, arrivalMs, chunk] of rows) {
       // Chunks before the retention horizon are skipped whole: a chunk's records share its arrival.
       if (lastN < o.from || arrivalMs < o.notBeforeMs) continue;
-      forEachEntry(chunk, Math.max(0, o.from - firstN), (i, partitionKey, data) => {
+      forEachEntry(chunk, Math.max(0, o.from - firstN), (i, partitionKey, start, end) => {
         const n = firstN + i;
-        if (n > to || (bytes + data.length > o.maxBytes && out.length > 0)) {
+        if (n > to || (bytes + end - start > o.maxBytes && out.length > 0)) {
           done = true;
           return false;
         }
-        bytes += data.length;
-        out.push({ n, arrivalMs, partitionKey, data });
+        bytes += end - start;
+        out.push({ n, arrivalMs, partitionKey, data: { source: chunk, start, end } });
         if (out.length >= o.limit) done = true;
         return !done;
       });

@@ -6,6 +6,8 @@
  * layer turns them into 56-digit sequence numbers. Arrival times never
  * decrease within a shard, which lets timestamp look-ups bisect.
  */
+import type { ByteSlice } from '../protocol/blob.js';
+
 export interface ShardRef {
   /** The stream's storage id (never reused, so a re-created stream starts empty). */
   readonly stream: number;
@@ -28,7 +30,8 @@ export interface StoredRecord {
   readonly n: number;
   readonly arrivalMs: number;
   readonly partitionKey: string;
-  readonly data: Buffer;
+  /** The record's bytes where they lie in storage (no copy per record). */
+  readonly data: ByteSlice;
 }
 
 export interface ReadOptions {

@@ -1,11 +1,11 @@
 /** The data plane: writing records, positioning iterators, reading records. */
 import { AwsError } from '../../protocol/errors.js';
 import { validationError } from '../../protocol/shapes.js';
-import type { NewRecord } from '../../store/stream-store.js';
+import type { NewRecord, StoredRecord } from '../../store/stream-store.js';
 import { invalidArgument, streamNameOf, type KinesisContext, type StreamTarget } from '../context.js';
 import { javaDateString } from '../iterators.js';
-import { explicitHash, partitionKeyHash, route } from '../routing.js';
-import { formatSequence, parseSequence } from '../sequence.js';
+import { explicitHash, partitionKeyHash, route, soleOpenShard } from '../routing.js';
+import { parseSequence, sequencePrefix, withPosition } from '../sequence.js';
 import { shardIdOf, shardIndexOf } from '../shard-ids.js';
 import { isOpen, shardId, type ShardMeta, type StreamMeta } from '../streams.js';
 
@@ -28,6 +28,8 @@ function shardFor(s: StreamMeta, r: RecordInput): ShardMeta {
     }
     key = hex;
   } else {
+    const only = soleOpenShard(s);
+    if (only) return only;
     key = partitionKeyHash(r.PartitionKey);
   }
   const sh = route(s, key);
@@ -43,7 +45,26 @@ function tooLarge(path: string, r: RecordInput, max: number): string {
   return `Value 'java.nio.HeapByteBuffer[pos=0 lim=${n} cap=${n}]' at '${path}' failed to satisfy constraint: Member must have length less than or equal to ${max}`;
 }
 
-export const sequenceOf = (sh: ShardMeta, n: number): string => formatSequence({ shardCreatedMs: sh.createdMs, shard: sh.index, n });
+/** A stored record as GetRecords and SubscribeToShard return it. */
+export function recordOut(sh: ShardMeta, r: StoredRecord, encrypted: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    SequenceNumber: sequenceOf(sh, r.n),
+    ApproximateArrivalTimestamp: r.arrivalMs,
+    Data: r.data,
+    PartitionKey: r.partitionKey,
+  };
+  if (encrypted) out['EncryptionType'] = 'KMS';
+  return out;
+}
+
+const prefixes = new WeakMap<ShardMeta, string>();
+
+/** A record's sequence number; the shard's constant prefix is worked out once. */
+export function sequenceOf(sh: ShardMeta, n: number): string {
+  let prefix = prefixes.get(sh);
+  if (prefix === undefined) prefixes.set(sh, (prefix = sequencePrefix(sh.createdMs, sh.index)));
+  return withPosition(prefix, n);
+}
 
 export async function putRecord(
   ctx: KinesisContext,
@@ -207,7 +228,7 @@ export async function getRecords(ctx: KinesisContext, input: { ShardIterator: st
     ...(sh.endPosition !== undefined ? { to: sh.endPosition } : {}),
   });
   let bytes = 0;
-  for (const r of records) bytes += r.data.length;
+  for (const r of records) bytes += r.data.end - r.data.start;
   ctx.limiter.chargeRead(s.id, shardId(sh), bytes);
   const last = records[records.length - 1];
   const next = last ? last.n + 1 : it.position;
@@ -216,13 +237,7 @@ export async function getRecords(ctx: KinesisContext, input: { ShardIterator: st
   const closedAndDone = sh.endPosition !== undefined && caughtUp;
   const encrypted = s.encryption.type === 'KMS';
   return {
-    Records: records.map((r) => ({
-      SequenceNumber: sequenceOf(sh, r.n),
-      ApproximateArrivalTimestamp: new Date(r.arrivalMs),
-      Data: r.data,
-      PartitionKey: r.partitionKey,
-      ...(encrypted ? { EncryptionType: 'KMS' } : {}),
-    })),
+    Records: records.map((r) => recordOut(sh, r, encrypted)),
     ...(closedAndDone
       ? { ChildShards: childShardsOf(s, sh) }
       : { NextShardIterator: ctx.iterators.encode({ ...it, position: next, issuedMs: now }) }),

@@ -13,7 +13,7 @@ import { kinesisModel } from '../model.js';
 import { formatSequence } from '../sequence.js';
 import { shardId, type ShardMeta } from '../streams.js';
 import { findConsumer } from './consumers.js';
-import { childShardsOf, findShard, sequenceOf, startPosition } from './records.js';
+import { childShardsOf, findShard, recordOut, sequenceOf, startPosition } from './records.js';
 
 const SUBSCRIPTION_MS = 5 * 60_000;
 const HEARTBEAT_MS = 5_000;
@@ -67,13 +67,7 @@ export async function subscribeToShard(ctx: KinesisContext, input: SubscribeInpu
       const finished = sh.endPosition !== undefined && position > sh.endPosition;
       if (records.length > 0 || finished || now - lastEventMs >= HEARTBEAT_MS) {
         yield encodeEvent({
-          Records: records.map((r) => ({
-            SequenceNumber: sequenceOf(sh, r.n),
-            ApproximateArrivalTimestamp: new Date(r.arrivalMs),
-            Data: r.data,
-            PartitionKey: r.partitionKey,
-            ...(stream.encryption.type === 'KMS' ? { EncryptionType: 'KMS' } : {}),
-          })),
+          Records: records.map((r) => recordOut(sh, r, stream.encryption.type === 'KMS')),
           ContinuationSequenceNumber: continuation(sh, position),
           MillisBehindLatest: position > tail || !last ? 0 : Math.max(0, now - last.arrivalMs),
           ...(finished ? { ChildShards: childShardsOf(stream, sh) } : {}),
