@@ -92,6 +92,11 @@ describe('protocol errors', () => {
     const r3 = await call('PutRecord', { StreamName: 'wire', PartitionKey: 'k', Data: 'QR==' });
     assert.equal(r3.json.Message, "'QR==' can not be converted to a Blob: Invalid last non-pad Base64 character dectected");
     assert.equal((await call('PutRecord', { StreamName: 'wire', PartitionKey: 'k', Data: 'QQ==' })).status, 200);
+    // Too much padding, and the URL-safe alphabet, are not base64 to AWS either.
+    assert.equal((await call('PutRecord', { StreamName: 'wire', PartitionKey: 'k', Data: 'Q===' })).json.Message,
+      "'Q===' can not be converted to a Blob: Invalid last non-pad Base64 character dectected");
+    assert.equal((await call('PutRecord', { StreamName: 'wire', PartitionKey: 'k', Data: 'ab-_' })).json.Message,
+      "'ab-_' can not be converted to a Blob: Invalid Base64 character: '-'");
   });
 
   it('an oversized body is refused, not crashed on', async () => {

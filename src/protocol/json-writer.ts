@@ -15,7 +15,17 @@ type Writer = (v: any) => string;
 
 const writeBlob: Writer = (v: BlobValue) => `"${blobBase64(v)}"`;
 const writeNumber: Writer = (v: number) => (Number.isFinite(v) ? String(v) : 'null');
-const writeTimestamp: Writer = (v: Date | number) => String((v instanceof Date ? v.getTime() : v) / 1000);
+// Records written together share their arrival time: remember the last conversion.
+let lastMs = NaN;
+let lastText = '';
+const writeTimestamp: Writer = (v: Date | number) => {
+  const ms = v instanceof Date ? v.getTime() : v;
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastText = String(ms / 1000);
+  }
+  return lastText;
+};
 
 /** Helpers generated code may call, passed in by name. */
 const RUNTIME = { writeBlob, writeNumber, writeTimestamp };
