@@ -4,7 +4,7 @@
  * evaluates them, and words a denial as AWS does.
  */
 import { makeContext, withKeys, type ContextValues, type RequestContext } from './context.js';
-import { evaluateIdentityPolicies, type Decision } from './evaluate.js';
+import { evaluateIdentityPolicies, evaluateResourcePolicy, type Decision } from './evaluate.js';
 import { cachedPolicy, type IdentityPolicy } from './policy.js';
 import { principalArn, principalPolicyArn, principalType, principalUserId, type AccountPrincipal } from './principal.js';
 import type { IamStore } from './store.js';
@@ -53,10 +53,16 @@ export function requestContext(identity: Identity, facts: RequestFacts = {}, ext
 }
 
 /** AWS's wording: "User: <arn> is not authorized to perform: <action> on resource: <arn> because ..." */
-export function denialMessage(callerArn: string, action: string, resource: string, decision: Exclude<Decision, 'allow'>): string {
+export function denialMessage(
+  callerArn: string,
+  action: string,
+  resource: string,
+  decision: Exclude<Decision, 'allow'>,
+  deniedBy: 'identity' | 'resource' = 'identity',
+): string {
   const head = `User: ${callerArn} is not authorized to perform: ${action} on resource: ${resource}`;
   return decision === 'explicit-deny'
-    ? `${head} with an explicit deny in an identity-based policy`
+    ? `${head} with an explicit deny in ${deniedBy === 'resource' ? 'a resource-based' : 'an identity-based'} policy`
     : `${head} because no identity-based policy allows the ${action} action`;
 }
 
@@ -93,9 +99,16 @@ export class Authorizer {
     return evaluateIdentityPolicies(policies, { action, resource, context });
   }
 
-  authorize(identity: Identity, action: string, resource: string, context: RequestContext): AuthzResult {
+  /**
+   * Identity policies, and the resource's own policy when it has one: an
+   * explicit Deny in either denies; otherwise an Allow in either allows.
+   */
+  authorize(identity: Identity, action: string, resource: string, context: RequestContext, resourcePolicy?: string): AuthzResult {
     const decision = this.decide(identity, action, resource, context);
-    if (decision === 'allow') return { allowed: true };
-    return { allowed: false, decision, message: denialMessage(principalArn(identity.principal), action, resource, decision) };
+    const onResource = resourcePolicy === undefined ? 'implicit-deny' : evaluateResourcePolicy(cachedPolicy(resourcePolicy, 'resource'), identity.principal, { action, resource, context });
+    const caller = principalArn(identity.principal);
+    if (onResource === 'explicit-deny') return { allowed: false, decision: onResource, message: denialMessage(caller, action, resource, onResource, 'resource') };
+    if (decision === 'allow' || onResource === 'allow') return { allowed: true };
+    return { allowed: false, decision, message: denialMessage(caller, action, resource, decision) };
   }
 }

@@ -7,7 +7,7 @@
 import { arnMatch, globMatch, parseArn, tokensToRegExp } from './arn.js';
 import { conditionsHold } from './conditions.js';
 import type { RequestContext } from './context.js';
-import type { IdentityPolicy, IdentityStatement, PatternList, PrincipalSpec, TrustPolicy, TrustStatement } from './policy.js';
+import type { IdentityPolicy, IdentityStatement, PatternList, PrincipalSpec, ResourcePolicy, TrustPolicy, TrustStatement } from './policy.js';
 import type { Principal } from './principal.js';
 import { resolvePattern } from './variables.js';
 
@@ -115,4 +115,25 @@ export function evaluateTrustPolicy(policy: TrustPolicy, caller: Principal, acti
     else if (decision === 'implicit-deny') decision = 'allow-account';
   }
   return decision;
+}
+
+// ---------------------------------------------------------------- resource policies
+
+/**
+ * A resource-based policy's say on a request. Within one account, a statement
+ * naming the caller itself allows on its own; one naming only the account
+ * leaves the decision to the caller's identity policies (so it adds nothing).
+ */
+export function evaluateResourcePolicy(policy: ResourcePolicy, caller: Principal, req: AuthzRequest): Decision {
+  const variables = policy.version === '2012-10-17';
+  let allowed = false;
+  for (const stmt of policy.statements) {
+    if (!statementApplies(stmt, req, variables)) continue;
+    const m = matchPrincipal(stmt.principals.spec, caller);
+    const named = stmt.principals.negated ? (m === 'none' ? 'direct' : 'none') : m;
+    if (named === 'none') continue;
+    if (stmt.effect === 'Deny') return 'explicit-deny';
+    if (named === 'direct') allowed = true;
+  }
+  return allowed ? 'allow' : 'implicit-deny';
 }

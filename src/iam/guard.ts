@@ -24,6 +24,8 @@ export interface AuthTarget {
   readonly resource: string;
   /** Service condition keys (kinesis:..., aws:ResourceTag/...). */
   readonly context?: ContextValues;
+  /** The resource's own policy (a resource-based policy), when it has one. */
+  readonly resourcePolicy?: string;
 }
 
 export interface AuthHook {
@@ -84,7 +86,7 @@ export function createGuard(iam: Iam, hooks: Readonly<Record<string, AuthHook>>)
       target = undefined;
     }
     if (!target) return undefined;
-    const result = iam.authorize(identity, target.action, target.resource, iam.contextFor(identity, req, target.context));
+    const result = iam.authorize(identity, target.action, target.resource, iam.contextFor(identity, req, target.context), target.resourcePolicy);
     if (result.allowed) return undefined;
     return hook.render(authError(failure('AccessDenied', result.message), hook.dialect), req);
   };

@@ -153,8 +153,8 @@ export class Iam {
   }
 
   /** Whether `identity` may perform `action` on `resource`; a denial carries AWS's message. */
-  authorize(identity: Identity, action: string, resource: string, context?: RequestContext): AuthzResult {
-    return this.authorizer.authorize(identity, action, resource, context ?? this.contextFor(identity));
+  authorize(identity: Identity, action: string, resource: string, context?: RequestContext, resourcePolicy?: string): AuthzResult {
+    return this.authorizer.authorize(identity, action, resource, context ?? this.contextFor(identity), resourcePolicy);
   }
 
   // ------------------------------------------------------------ roles

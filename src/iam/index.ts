@@ -40,6 +40,8 @@ export interface IamDeps {
   readonly log?: (line: string) => void;
   /** Stream name inside a shard iterator (so GetRecords is authorized on its stream). */
   readonly streamOfIterator?: (iterator: string) => string | undefined;
+  /** The resource policy of a Kinesis stream or consumer ARN (evaluated as a resource-based policy). */
+  readonly kinesisResourcePolicy?: (arn: string) => string | undefined;
   /** Clock override for tests. */
   readonly now?: () => number;
 }
@@ -99,6 +101,7 @@ export async function startIam(config: IamConfig, documents: DocumentStore, deps
       region: config.region,
       accountId: config.accountId,
       ...(deps.streamOfIterator ? { streamOfIterator: deps.streamOfIterator } : {}),
+      ...(deps.kinesisResourcePolicy ? { resourcePolicyOf: deps.kinesisResourcePolicy } : {}),
     }),
   };
 

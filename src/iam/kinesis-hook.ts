@@ -20,6 +20,8 @@ export interface KinesisHookOptions {
   readonly accountId: string;
   /** The stream name inside a shard iterator this server issued. */
   readonly streamOfIterator?: (iterator: string) => string | undefined;
+  /** The resource policy of a stream or consumer ARN, if it has one. */
+  readonly resourcePolicyOf?: (arn: string) => string | undefined;
 }
 
 const isCbor = (req: SluiceRequest): boolean => (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase() === CBOR_TYPE;
@@ -43,7 +45,8 @@ export function kinesisTarget(req: SluiceRequest, o: KinesisHookOptions): AuthTa
     const stream = o.streamOfIterator(str(body['ShardIterator'])!);
     if (stream !== undefined) resource = streamArn(stream);
   }
-  return { action: `kinesis:${name}`, resource: resource ?? '*' };
+  const resourcePolicy = resource !== undefined ? o.resourcePolicyOf?.(resource) : undefined;
+  return { action: `kinesis:${name}`, resource: resource ?? '*', ...(resourcePolicy !== undefined ? { resourcePolicy } : {}) };
 }
 
 export function kinesisAuthHook(o: KinesisHookOptions): AuthHook {

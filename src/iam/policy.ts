@@ -12,7 +12,7 @@ import { isConditionOperator, type ConditionOperator } from './conditions.js';
 
 export type Effect = 'Allow' | 'Deny';
 export type PolicyVersion = '2012-10-17' | '2008-10-17';
-export type PolicyKind = 'identity' | 'trust';
+export type PolicyKind = 'identity' | 'trust' | 'resource';
 
 /** Action/NotAction or Resource/NotResource: the patterns and which of the two it was. */
 export interface PatternList {
@@ -53,6 +53,11 @@ export interface TrustStatement extends StatementBase {
   readonly principals: { readonly negated: boolean; readonly spec: PrincipalSpec };
 }
 
+/** A resource-based policy statement (e.g. a Kinesis stream's): whom, what, and on which resources. */
+export interface ResourceStatement extends IdentityStatement {
+  readonly principals: { readonly negated: boolean; readonly spec: PrincipalSpec };
+}
+
 export interface Policy<S extends StatementBase = IdentityStatement | TrustStatement> {
   readonly version: PolicyVersion;
   readonly statements: readonly S[];
@@ -60,6 +65,7 @@ export interface Policy<S extends StatementBase = IdentityStatement | TrustState
 
 export type IdentityPolicy = Policy<IdentityStatement>;
 export type TrustPolicy = Policy<TrustStatement>;
+export type ResourcePolicy = Policy<ResourceStatement>;
 
 export const malformed = (message: string): AwsError => new AwsError('MalformedPolicyDocument', message, 400);
 
@@ -167,9 +173,10 @@ function parsePrincipal(v: unknown): PrincipalSpec {
 
 export function parsePolicy(text: string, kind: 'identity'): IdentityPolicy;
 export function parsePolicy(text: string, kind: 'trust'): TrustPolicy;
-export function parsePolicy(text: string, kind: PolicyKind): IdentityPolicy | TrustPolicy;
+export function parsePolicy(text: string, kind: 'resource'): ResourcePolicy;
+export function parsePolicy(text: string, kind: PolicyKind): IdentityPolicy | TrustPolicy | ResourcePolicy;
 /** Parses and validates a document, or throws MalformedPolicyDocument. */
-export function parsePolicy(text: string, kind: PolicyKind): IdentityPolicy | TrustPolicy {
+export function parsePolicy(text: string, kind: PolicyKind): IdentityPolicy | TrustPolicy | ResourcePolicy {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -204,36 +211,43 @@ export function parsePolicy(text: string, kind: PolicyKind): IdentityPolicy | Tr
     const conditions = parseConditions(s['Condition']);
     const base = { sid: sid || undefined, effect, actions, conditions } as const;
 
-    if (kind === 'identity') {
-      if (s['Principal'] !== undefined || s['NotPrincipal'] !== undefined) throw malformed('Policy document should not specify a principal.');
+    const principalsOf = (): { negated: boolean; spec: PrincipalSpec } => {
+      const hasP = s['Principal'] !== undefined;
+      const hasNotP = s['NotPrincipal'] !== undefined;
+      if (!hasP && !hasNotP) throw malformed('Missing required field Principal');
+      if (hasP && hasNotP) throw malformed(SYNTAX);
+      return { negated: hasNotP, spec: parsePrincipal(hasP ? s['Principal'] : s['NotPrincipal']) };
+    };
+    const resourcesOf = (): PatternList => {
       const resources = patternList(s, 'Resource', 'NotResource', 'Policy statement must contain resources.')!;
       for (const r of resources.patterns) {
         if (r !== '*' && !/^arn:[^:]*:[^:]*:[^:]*:[^:]*:/.test(r)) throw malformed(`Resource ${r} must be in ARN format or "*".`);
       }
-      return { ...base, resources } satisfies IdentityStatement;
+      return resources;
+    };
+    if (kind === 'identity') {
+      if (s['Principal'] !== undefined || s['NotPrincipal'] !== undefined) throw malformed('Policy document should not specify a principal.');
+      return { ...base, resources: resourcesOf() } satisfies IdentityStatement;
     }
+    if (kind === 'resource') return { ...base, resources: resourcesOf(), principals: principalsOf() } satisfies ResourceStatement;
     if (s['Resource'] !== undefined) throw malformed('Has prohibited field Resource');
     if (s['NotResource'] !== undefined) throw malformed('Has prohibited field NotResource');
     for (const a of actions.patterns) {
       if (!actions.negated && !TRUST_ACTIONS.test(a)) throw malformed('AssumeRole policy may only specify STS AssumeRole actions.');
     }
-    const hasP = s['Principal'] !== undefined;
-    const hasNotP = s['NotPrincipal'] !== undefined;
-    if (!hasP && !hasNotP) throw malformed('Missing required field Principal');
-    if (hasP && hasNotP) throw malformed(SYNTAX);
-    const principals = { negated: hasNotP, spec: parsePrincipal(hasP ? s['Principal'] : s['NotPrincipal']) };
-    return { ...base, principals } satisfies TrustStatement;
+    return { ...base, principals: principalsOf() } satisfies TrustStatement;
   });
-  return { version, statements } as IdentityPolicy | TrustPolicy;
+  return { version, statements } as IdentityPolicy | TrustPolicy | ResourcePolicy;
 }
 
 // Parsing is pure, and the same few documents are evaluated on every request.
-const cache = new Map<string, IdentityPolicy | TrustPolicy>();
+const cache = new Map<string, IdentityPolicy | TrustPolicy | ResourcePolicy>();
 
 /** parsePolicy, memoised by document text. */
 export function cachedPolicy(text: string, kind: 'identity'): IdentityPolicy;
 export function cachedPolicy(text: string, kind: 'trust'): TrustPolicy;
-export function cachedPolicy(text: string, kind: PolicyKind): IdentityPolicy | TrustPolicy {
+export function cachedPolicy(text: string, kind: 'resource'): ResourcePolicy;
+export function cachedPolicy(text: string, kind: PolicyKind): IdentityPolicy | TrustPolicy | ResourcePolicy {
   const key = kind[0] + text;
   let p = cache.get(key);
   if (!p) {

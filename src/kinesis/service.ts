@@ -37,6 +37,8 @@ export interface KinesisOptions extends Account, Delays {
 
 export interface KinesisService extends Service {
   readonly registry: StreamRegistry;
+  /** A stream's or consumer's resource policy, for IAM. */
+  resourcePolicyOf(arn: string): string | undefined;
   close(): void;
 }
 
@@ -150,6 +152,7 @@ export async function createKinesisService(options: KinesisOptions, store: Strea
   return {
     name: 'kinesis',
     registry,
+    resourcePolicyOf: (arn) => settings.resourcePolicyOf(ctx, arn),
     matches: isKinesisRequest,
     async handle(req): Promise<SluiceResponse> {
       const res = await handleJsonRpc(rpc, req);

@@ -37,6 +37,7 @@ export interface Consumer {
   readonly createdMs: number;
   status: 'CREATING' | 'ACTIVE' | 'DELETING';
   statusUntilMs?: number;
+  resourcePolicy?: string;
 }
 
 export interface StreamMeta {

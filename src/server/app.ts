@@ -53,6 +53,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   const iam = await startIam({ ...config, auth, iam: config.iam ?? 'enforce' }, store, {
     log,
     streamOfIterator: (it) => iterators.decode(it)?.streamName,
+    kinesisResourcePolicy: (arn) => kinesis.resourcePolicyOf(arn),
   });
 
   const services: Service[] = [...iam.services];

@@ -96,20 +96,27 @@ export async function updateAccountSettings(ctx: KinesisContext, input: { Minimu
   return toOutput(next);
 }
 
-/** The stream a resource ARN (stream or consumer) belongs to, and whether it is the consumer. */
-function resourceOf(ctx: KinesisContext, arn: string): { stream: StreamMeta; key: string } {
+/** The stream or consumer a resource ARN names; its `resourcePolicy` is the policy. */
+function resourceOf(ctx: KinesisContext, arn: string): { stream: StreamMeta; holder: { resourcePolicy?: string } } {
   if (arn.includes('/consumer/')) {
     const { stream, consumer } = findConsumer(ctx, { ConsumerARN: arn });
-    return { stream, key: consumer.arn };
+    return { stream, holder: consumer };
   }
   const stream = ctx.registry.require(streamNameOf(ctx, { StreamARN: arn }));
-  return { stream, key: stream.arn };
+  return { stream, holder: stream };
 }
 
-const POLICY_KIND = 'kinesis-resource-policy';
+/** The policy of a stream or consumer, for authorization (undefined when it has none or does not exist). */
+export function resourcePolicyOf(ctx: KinesisContext, arn: string): string | undefined {
+  try {
+    return resourceOf(ctx, arn).holder.resourcePolicy;
+  } catch {
+    return undefined;
+  }
+}
 
 export async function putResourcePolicy(ctx: KinesisContext, input: { ResourceARN: string; Policy: string }): Promise<void> {
-  const { key } = resourceOf(ctx, input.ResourceARN);
+  const { stream, holder } = resourceOf(ctx, input.ResourceARN);
   let doc: unknown;
   try {
     doc = JSON.parse(input.Policy);
@@ -119,19 +126,21 @@ export async function putResourcePolicy(ctx: KinesisContext, input: { ResourceAR
   if (doc === null || typeof doc !== 'object' || !('Statement' in doc)) {
     throw invalidArgument('Invalid policy document: the policy must have a Statement.');
   }
-  await ctx.documents.put(POLICY_KIND, key, input.Policy);
+  holder.resourcePolicy = input.Policy;
+  await ctx.registry.save(stream);
 }
 
 export async function getResourcePolicy(ctx: KinesisContext, input: { ResourceARN: string }): Promise<Record<string, unknown>> {
-  const { key } = resourceOf(ctx, input.ResourceARN);
-  return { Policy: (await ctx.documents.get<string>(POLICY_KIND, key)) ?? '{}' };
+  return { Policy: resourceOf(ctx, input.ResourceARN).holder.resourcePolicy ?? '{}' };
 }
 
 export async function deleteResourcePolicy(ctx: KinesisContext, input: { ResourceARN: string }): Promise<void> {
-  const { key } = resourceOf(ctx, input.ResourceARN);
-  if (!(await ctx.documents.delete(POLICY_KIND, key))) {
+  const { stream, holder } = resourceOf(ctx, input.ResourceARN);
+  if (holder.resourcePolicy === undefined) {
     throw new AwsError('ResourceNotFoundException', `No resource policy found for resource ${input.ResourceARN}.`);
   }
+  delete holder.resourcePolicy;
+  await ctx.registry.save(stream);
 }
 
 export async function updateMaxRecordSize(ctx: KinesisContext, input: StreamTarget & { MaxRecordSizeInKiB: number }): Promise<void> {
