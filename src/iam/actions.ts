@@ -188,44 +188,77 @@ export async function deleteRole(ctx: ActionContext, i: In): Promise<void> {
   await ctx.iam.store.deleteRole(role.roleName);
 }
 
-export async function putRolePolicy(ctx: ActionContext, i: In): Promise<void> {
-  const role = getRole(ctx, i.RoleName);
+/**
+ * Roles and users hold policies the same way (inline documents by name, managed
+ * policies by ARN); only their names, look-up and storage differ.
+ */
+interface PolicyHolder<E extends RoleEntity | UserEntity> {
+  /** "role" or "user", as AWS's messages say it. */
+  readonly label: 'role' | 'user';
+  /** The request member naming the holder, and the response member echoing it. */
+  readonly nameKey: 'RoleName' | 'UserName';
+  get(ctx: ActionContext, name: string): E;
+  name(e: E): string;
+  put(ctx: ActionContext, e: E): Promise<void>;
+}
+
+const ROLE: PolicyHolder<RoleEntity> = {
+  label: 'role', nameKey: 'RoleName', get: getRole, name: (r) => r.roleName, put: (ctx, r) => ctx.iam.store.putRole(r),
+};
+const USER: PolicyHolder<UserEntity> = {
+  label: 'user', nameKey: 'UserName', get: getUser, name: (u) => u.userName, put: (ctx, u) => ctx.iam.store.putUser(u),
+};
+
+async function putInline<E extends RoleEntity | UserEntity>(h: PolicyHolder<E>, ctx: ActionContext, i: In): Promise<void> {
+  const e = h.get(ctx, i[h.nameKey]);
   validIdentityDocument(i.PolicyDocument);
-  await ctx.iam.store.putRole({ ...role, inlinePolicies: { ...role.inlinePolicies, [i.PolicyName]: i.PolicyDocument } });
+  await h.put(ctx, { ...e, inlinePolicies: { ...e.inlinePolicies, [i.PolicyName]: i.PolicyDocument } });
 }
 
-export function getRolePolicy(ctx: ActionContext, i: In): Out {
-  const role = getRole(ctx, i.RoleName);
-  const doc = role.inlinePolicies[i.PolicyName];
-  if (doc === undefined) throw noSuchEntity(`The role policy with name ${i.PolicyName} cannot be found.`);
-  return { RoleName: role.roleName, PolicyName: i.PolicyName, PolicyDocument: encodeDocument(doc) };
+function getInline<E extends RoleEntity | UserEntity>(h: PolicyHolder<E>, ctx: ActionContext, i: In): Out {
+  const e = h.get(ctx, i[h.nameKey]);
+  const doc = e.inlinePolicies[i.PolicyName];
+  if (doc === undefined) throw noSuchEntity(`The ${h.label} policy with name ${i.PolicyName} cannot be found.`);
+  return { [h.nameKey]: h.name(e), PolicyName: i.PolicyName, PolicyDocument: encodeDocument(doc) };
 }
 
-export function listRolePolicies(ctx: ActionContext, i: In): Out {
-  const role = getRole(ctx, i.RoleName);
-  const p = page(Object.keys(role.inlinePolicies).sort(), i);
+function listInline<E extends RoleEntity | UserEntity>(h: PolicyHolder<E>, ctx: ActionContext, i: In): Out {
+  const p = page(Object.keys(h.get(ctx, i[h.nameKey]).inlinePolicies).sort(), i);
   return { PolicyNames: p.items, IsTruncated: p.IsTruncated, Marker: p.Marker };
 }
 
-export async function deleteRolePolicy(ctx: ActionContext, i: In): Promise<void> {
-  const role = getRole(ctx, i.RoleName);
-  if (!Object.hasOwn(role.inlinePolicies, i.PolicyName)) throw noSuchEntity(`The role policy with name ${i.PolicyName} cannot be found.`);
-  const { [i.PolicyName]: _gone, ...rest } = role.inlinePolicies;
-  await ctx.iam.store.putRole({ ...role, inlinePolicies: rest });
+async function deleteInline<E extends RoleEntity | UserEntity>(h: PolicyHolder<E>, ctx: ActionContext, i: In): Promise<void> {
+  const e = h.get(ctx, i[h.nameKey]);
+  if (!Object.hasOwn(e.inlinePolicies, i.PolicyName)) throw noSuchEntity(`The ${h.label} policy with name ${i.PolicyName} cannot be found.`);
+  const { [i.PolicyName]: _gone, ...rest } = e.inlinePolicies;
+  await h.put(ctx, { ...e, inlinePolicies: rest });
 }
 
-export async function attachRolePolicy(ctx: ActionContext, i: In): Promise<void> {
-  const role = getRole(ctx, i.RoleName);
+async function attachManaged<E extends RoleEntity | UserEntity>(h: PolicyHolder<E>, ctx: ActionContext, i: In): Promise<void> {
+  const e = h.get(ctx, i[h.nameKey]);
   attachable(ctx, i.PolicyArn);
-  if (role.attachedPolicies.includes(i.PolicyArn)) return;
-  await ctx.iam.store.putRole({ ...role, attachedPolicies: [...role.attachedPolicies, i.PolicyArn] });
+  if (e.attachedPolicies.includes(i.PolicyArn)) return;
+  await h.put(ctx, { ...e, attachedPolicies: [...e.attachedPolicies, i.PolicyArn] });
 }
 
-export async function detachRolePolicy(ctx: ActionContext, i: In): Promise<void> {
-  const role = getRole(ctx, i.RoleName);
-  if (!role.attachedPolicies.includes(i.PolicyArn)) throw noSuchEntity(`Policy ${i.PolicyArn} was not found.`);
-  await ctx.iam.store.putRole({ ...role, attachedPolicies: role.attachedPolicies.filter((a) => a !== i.PolicyArn) });
+async function detachManaged<E extends RoleEntity | UserEntity>(h: PolicyHolder<E>, ctx: ActionContext, i: In): Promise<void> {
+  const e = h.get(ctx, i[h.nameKey]);
+  if (!e.attachedPolicies.includes(i.PolicyArn)) throw noSuchEntity(`Policy ${i.PolicyArn} was not found.`);
+  await h.put(ctx, { ...e, attachedPolicies: e.attachedPolicies.filter((a) => a !== i.PolicyArn) });
 }
+
+export const putRolePolicy = (ctx: ActionContext, i: In): Promise<void> => putInline(ROLE, ctx, i);
+export const getRolePolicy = (ctx: ActionContext, i: In): Out => getInline(ROLE, ctx, i);
+export const listRolePolicies = (ctx: ActionContext, i: In): Out => listInline(ROLE, ctx, i);
+export const deleteRolePolicy = (ctx: ActionContext, i: In): Promise<void> => deleteInline(ROLE, ctx, i);
+export const attachRolePolicy = (ctx: ActionContext, i: In): Promise<void> => attachManaged(ROLE, ctx, i);
+export const detachRolePolicy = (ctx: ActionContext, i: In): Promise<void> => detachManaged(ROLE, ctx, i);
+export const putUserPolicy = (ctx: ActionContext, i: In): Promise<void> => putInline(USER, ctx, i);
+export const getUserPolicy = (ctx: ActionContext, i: In): Out => getInline(USER, ctx, i);
+export const listUserPolicies = (ctx: ActionContext, i: In): Out => listInline(USER, ctx, i);
+export const deleteUserPolicy = (ctx: ActionContext, i: In): Promise<void> => deleteInline(USER, ctx, i);
+export const attachUserPolicy = (ctx: ActionContext, i: In): Promise<void> => attachManaged(USER, ctx, i);
+export const detachUserPolicy = (ctx: ActionContext, i: In): Promise<void> => detachManaged(USER, ctx, i);
 
 function attachedOut(ctx: ActionContext, arns: readonly string[], i: In): Out {
   const prefix: string = i.PathPrefix ?? '/';
@@ -367,44 +400,11 @@ export async function deleteUser(ctx: ActionContext, i: In): Promise<void> {
   await ctx.iam.store.deleteUser(user.userName);
 }
 
-export async function putUserPolicy(ctx: ActionContext, i: In): Promise<void> {
-  const user = getUser(ctx, i.UserName);
-  validIdentityDocument(i.PolicyDocument);
-  await ctx.iam.store.putUser({ ...user, inlinePolicies: { ...user.inlinePolicies, [i.PolicyName]: i.PolicyDocument } });
-}
 
-export function getUserPolicy(ctx: ActionContext, i: In): Out {
-  const user = getUser(ctx, i.UserName);
-  const doc = user.inlinePolicies[i.PolicyName];
-  if (doc === undefined) throw noSuchEntity(`The user policy with name ${i.PolicyName} cannot be found.`);
-  return { UserName: user.userName, PolicyName: i.PolicyName, PolicyDocument: encodeDocument(doc) };
-}
 
-export function listUserPolicies(ctx: ActionContext, i: In): Out {
-  const user = getUser(ctx, i.UserName);
-  const p = page(Object.keys(user.inlinePolicies).sort(), i);
-  return { PolicyNames: p.items, IsTruncated: p.IsTruncated, Marker: p.Marker };
-}
 
-export async function deleteUserPolicy(ctx: ActionContext, i: In): Promise<void> {
-  const user = getUser(ctx, i.UserName);
-  if (!Object.hasOwn(user.inlinePolicies, i.PolicyName)) throw noSuchEntity(`The user policy with name ${i.PolicyName} cannot be found.`);
-  const { [i.PolicyName]: _gone, ...rest } = user.inlinePolicies;
-  await ctx.iam.store.putUser({ ...user, inlinePolicies: rest });
-}
 
-export async function attachUserPolicy(ctx: ActionContext, i: In): Promise<void> {
-  const user = getUser(ctx, i.UserName);
-  attachable(ctx, i.PolicyArn);
-  if (user.attachedPolicies.includes(i.PolicyArn)) return;
-  await ctx.iam.store.putUser({ ...user, attachedPolicies: [...user.attachedPolicies, i.PolicyArn] });
-}
 
-export async function detachUserPolicy(ctx: ActionContext, i: In): Promise<void> {
-  const user = getUser(ctx, i.UserName);
-  if (!user.attachedPolicies.includes(i.PolicyArn)) throw noSuchEntity(`Policy ${i.PolicyArn} was not found.`);
-  await ctx.iam.store.putUser({ ...user, attachedPolicies: user.attachedPolicies.filter((a) => a !== i.PolicyArn) });
-}
 
 export function listAttachedUserPolicies(ctx: ActionContext, i: In): Out {
   return attachedOut(ctx, getUser(ctx, i.UserName).attachedPolicies, i);
