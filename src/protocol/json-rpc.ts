@@ -100,7 +100,7 @@ export async function handleJsonRpc(service: JsonRpcService, req: SluiceRequest)
     let body: Buffer = Buffer.alloc(0);
     if (operation.output && result) {
       body = format === 'json'
-        ? Buffer.from(jsonWriter(model, operation.output.shape)(result))
+        ? jsonWriter(model, operation.output.shape)(result)
         : encodeBody(format, shapeOutput(model, operation.output, result, format));
     }
     return { status: 200, headers: { 'content-type': contentType }, body };

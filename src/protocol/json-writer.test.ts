@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { kinesisModel } from '../kinesis/model.js';
-import { jsonWriter } from './json-writer.js';
+import { jsonText, jsonWriter } from './json-writer.js';
 import { shapeOutput } from './shapes.js';
 
-/** The compiled writer must produce exactly what shaping + JSON.stringify produce. */
-const same = (shape: string, value: Record<string, unknown>): void =>
-  assert.equal(jsonWriter(kinesisModel, shape)(value), JSON.stringify(shapeOutput(kinesisModel, { shape }, value, 'json')));
+/** Both compiled forms must produce exactly what shaping + JSON.stringify produce. */
+const same = (shape: string, value: Record<string, unknown>): void => {
+  const expected = JSON.stringify(shapeOutput(kinesisModel, { shape }, value, 'json'));
+  assert.equal(jsonWriter(kinesisModel, shape)(value).toString('utf8'), expected);
+  assert.equal(jsonText(kinesisModel, shape, value), expected);
+};
 
 describe('compiled JSON writers', () => {
   it('escape exactly what JSON.stringify escapes', () => {
@@ -22,7 +25,7 @@ describe('compiled JSON writers', () => {
       MillisBehindLatest: 3,
       NextShardIterator: 'it',
     });
-    assert.deepEqual(JSON.parse(out), {
+    assert.deepEqual(JSON.parse(out.toString('utf8')), {
       Records: [{ SequenceNumber: '7', ApproximateArrivalTimestamp: 1.5, Data: Buffer.from('hello').toString('base64'), PartitionKey: 'k' }],
       NextShardIterator: 'it',
       MillisBehindLatest: 3,
@@ -37,5 +40,11 @@ describe('compiled JSON writers', () => {
       },
     });
     same('ListTagsForStreamOutput', { Tags: [{ Key: 'k"', Value: 'v' }], HasMoreTags: true });
+  });
+
+  it('grow their buffer for large answers and write multi-byte text intact', () => {
+    const Records = Array.from({ length: 3000 }, (_, i) => ({ SequenceNumber: String(i), PartitionKey: `ключ-${i}-😀`, Data: Buffer.alloc(300, i % 256), ApproximateArrivalTimestamp: 1000 + i }));
+    same('GetRecordsOutput', { Records, MillisBehindLatest: 0, NextShardIterator: 'x' });
+    same('GetRecordsOutput', { Records: Records.slice(0, 2), MillisBehindLatest: 0 });
   });
 });

@@ -1,24 +1,59 @@
 /**
  * JSON writers compiled from the service model, one per output shape: they
- * write an action's typed result straight to JSON text (blobs as base64,
+ * write an action's typed result straight to JSON bytes (blobs as base64,
  * timestamps as epoch seconds, members absent from the shape dropped), with
  * no intermediate object tree. Same output as shapeOutput + JSON.stringify.
  *
- * Each structure becomes generated JavaScript with its members unrolled and
- * scalar members written inline: GetRecords writes 10,000 records per call,
- * and a closure call per member would double its cost.
+ * Each shape gets generated JavaScript in two forms: one that returns the
+ * shape's JSON as a string (members unrolled, scalars inline), and one that
+ * streams it into a byte sink. Containers stream; each list item is built as
+ * one short string and written at once. So a 10,000-record GetRecords answer
+ * never exists as one huge string: every record's text dies young (cheap for
+ * the garbage collector) and nothing is flattened or re-encoded at the end.
  */
 import { blobBase64, type BlobValue } from './blob.js';
 import type { MemberRef, ServiceModel } from './model.js';
 
-type Writer = (v: any) => string;
+type ToString = (v: any) => string;
+type ToSink = (v: any, sink: ByteSink) => void;
 
-const writeBlob: Writer = (v: BlobValue) => `"${blobBase64(v)}"`;
-const writeNumber: Writer = (v: number) => (Number.isFinite(v) ? String(v) : 'null');
+interface ShapeWriter {
+  readonly str: ToString;
+  readonly sink: ToSink;
+}
+
+/** A growable buffer that strings are written into as UTF-8. */
+export class ByteSink {
+  private buf: Buffer;
+  private pos = 0;
+
+  constructor(sizeHint: number) {
+    this.buf = Buffer.allocUnsafe(Math.max(1024, sizeHint));
+  }
+
+  s(text: string): void {
+    const need = this.pos + text.length * 3;
+    if (need > this.buf.length) {
+      let size = this.buf.length * 2;
+      while (size < need) size *= 2;
+      const grown = Buffer.allocUnsafe(size);
+      this.buf.copy(grown, 0, 0, this.pos);
+      this.buf = grown;
+    }
+    this.pos += this.buf.write(text, this.pos);
+  }
+
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
+}
+
+const writeBlob: ToString = (v: BlobValue) => `"${blobBase64(v)}"`;
+const writeNumber: ToString = (v: number) => (Number.isFinite(v) ? String(v) : 'null');
 // Records written together share their arrival time: remember the last conversion.
 let lastMs = NaN;
 let lastText = '';
-const writeTimestamp: Writer = (v: Date | number) => {
+const writeTimestamp: ToString = (v: Date | number) => {
   const ms = v instanceof Date ? v.getTime() : v;
   if (ms !== lastMs) {
     lastMs = ms;
@@ -30,30 +65,60 @@ const writeTimestamp: Writer = (v: Date | number) => {
 /** Helpers generated code may call, passed in by name. */
 const RUNTIME = { writeBlob, writeNumber, writeTimestamp };
 
-const cache = new WeakMap<ServiceModel, Map<string, Writer>>();
+const cache = new WeakMap<ServiceModel, Map<string, ShapeWriter>>();
+const byteWriters = new WeakMap<ServiceModel, Map<string, (v: unknown) => Buffer>>();
 
-export function jsonWriter(model: ServiceModel, shapeName: string): Writer {
-  let writers = cache.get(model);
-  if (!writers) cache.set(model, (writers = new Map()));
-  return writerFor(model, writers, shapeName);
+/** Writes a value of `shapeName` as JSON bytes. */
+export function jsonWriter(model: ServiceModel, shapeName: string): (v: unknown) => Buffer {
+  let known = byteWriters.get(model);
+  if (!known) byteWriters.set(model, (known = new Map()));
+  let write = known.get(shapeName);
+  if (!write) {
+    let writers = cache.get(model);
+    if (!writers) cache.set(model, (writers = new Map()));
+    const w = writerFor(model, writers, shapeName);
+    // Start each answer at the size of the last one of its shape, so the sink rarely grows.
+    let hint = 1024;
+    write = (v) => {
+      const sink = new ByteSink(hint);
+      w.sink(v, sink);
+      const out = sink.bytes();
+      hint = out.length + 64;
+      return out;
+    };
+    known.set(shapeName, write);
+  }
+  return write;
 }
 
-function writerFor(model: ServiceModel, writers: Map<string, Writer>, name: string): Writer {
+/** The same, as a string (for callers that embed JSON in something else). */
+export function jsonText(model: ServiceModel, shapeName: string, v: unknown): string {
+  let writers = cache.get(model);
+  if (!writers) cache.set(model, (writers = new Map()));
+  return writerFor(model, writers, shapeName).str(v);
+}
+
+function writerFor(model: ServiceModel, writers: Map<string, ShapeWriter>, name: string): ShapeWriter {
   const known = writers.get(name);
   if (known) return known;
   // Registered before it is built, so recursive shapes resolve to it.
-  let built: Writer | undefined;
-  writers.set(name, (v) => built!(v));
+  let built: ShapeWriter | undefined;
+  writers.set(name, { str: (v) => built!.str(v), sink: (v, s) => built!.sink(v, s) });
   built = build(model, writers, name);
   writers.set(name, built);
   return built;
 }
 
+const isContainer = (model: ServiceModel, ref: MemberRef): boolean => {
+  const t = model.shapes[ref.shape]!.type;
+  return t === 'structure' || t === 'list' || t === 'map';
+};
+
 /**
- * An expression writing the value held in `expr` for shape `ref`, with any
- * nested writer it needs appended to `deps` (referenced as d0, d1, ...).
+ * An expression giving the JSON text of the value held in `expr` for shape
+ * `ref`, with any nested writer it needs appended to `deps` (as d0, d1, ...).
  */
-function inline(model: ServiceModel, writers: Map<string, Writer>, ref: MemberRef, expr: string, deps: Writer[]): string {
+function inline(model: ServiceModel, writers: Map<string, ShapeWriter>, ref: MemberRef, expr: string, deps: unknown[]): string {
   const shape = model.shapes[ref.shape]!;
   switch (shape.type) {
     case 'string':
@@ -70,38 +135,64 @@ function inline(model: ServiceModel, writers: Map<string, Writer>, ref: MemberRe
     case 'timestamp':
       return `rt.writeTimestamp(${expr})`;
     default:
-      deps.push(writerFor(model, writers, ref.shape));
+      deps.push(writerFor(model, writers, ref.shape).str);
       return `d${deps.length - 1}(${expr})`;
   }
 }
 
-function build(model: ServiceModel, writers: Map<string, Writer>, name: string): Writer {
+/** A statement streaming the container member in `expr` into `sink`. */
+function streamed(model: ServiceModel, writers: Map<string, ShapeWriter>, ref: MemberRef, expr: string, deps: unknown[]): string {
+  deps.push(writerFor(model, writers, ref.shape).sink);
+  return `d${deps.length - 1}(${expr}, sink);`;
+}
+
+function compile<F>(params: string, body: string, deps: unknown[]): F {
+  // The model is vendored and trusted; member names are embedded only as JSON string literals.
+  const names = deps.map((_, i) => `d${i}`);
+  return (new Function('rt', ...names, `return function write(${params}) { ${body} };`) as (...a: unknown[]) => F)(RUNTIME, ...deps);
+}
+
+function build(model: ServiceModel, writers: Map<string, ShapeWriter>, name: string): ShapeWriter {
   const shape = model.shapes[name]!;
-  const deps: Writer[] = [];
-  let body: string;
+  const strDeps: unknown[] = [];
+  const sinkDeps: unknown[] = [];
   switch (shape.type) {
-    case 'list':
-      body = `let out = '['; for (let i = 0; i < v.length; i++) out += (i === 0 ? '' : ',') + ${inline(model, writers, shape.member, 'v[i]', deps)}; return out + ']';`;
-      break;
-    case 'map':
-      body = `let out = '{'; let sep = ''; for (const k in v) { const x = v[k]; if (x === undefined || x === null) continue;
-        out += sep + JSON.stringify(k) + ':' + ${inline(model, writers, shape.value, 'x', deps)}; sep = ','; } return out + '}';`;
-      break;
+    case 'list': {
+      const item = inline(model, writers, shape.member, 'v[i]', strDeps);
+      const sinkItem = inline(model, writers, shape.member, 'v[i]', sinkDeps);
+      return {
+        str: compile<ToString>('v', `let out = '['; for (let i = 0; i < v.length; i++) out += (i === 0 ? '' : ',') + ${item}; return out + ']';`, strDeps),
+        // One write per item: each item's text is built, written, and dropped.
+        sink: compile<ToSink>('v, sink', `sink.s('['); for (let i = 0; i < v.length; i++) sink.s((i === 0 ? '' : ',') + ${sinkItem}); sink.s(']');`, sinkDeps),
+      };
+    }
+    case 'map': {
+      const value = inline(model, writers, shape.value, 'x', strDeps);
+      const str = compile<ToString>('v', `let out = '{'; let sep = ''; for (const k in v) { const x = v[k]; if (x === undefined || x === null) continue;
+        out += sep + JSON.stringify(k) + ':' + ${value}; sep = ','; } return out + '}';`, strDeps);
+      return { str, sink: (v, sink) => sink.s(str(v)) };
+    }
     case 'structure': {
-      const members = Object.entries(shape.members).map(([m, ref], i) => {
+      const members = Object.entries(shape.members);
+      const strBody = members.map(([m, ref], i) => {
         const key = JSON.stringify(`${JSON.stringify(m)}:`);
-        return `const x${i} = v[${JSON.stringify(m)}]; if (x${i} !== undefined && x${i} !== null) { out += sep + ${key} + ${inline(model, writers, ref, `x${i}`, deps)}; sep = ','; }`;
+        return `const x${i} = v[${JSON.stringify(m)}]; if (x${i} !== undefined && x${i} !== null) { out += sep + ${key} + ${inline(model, writers, ref, `x${i}`, strDeps)}; sep = ','; }`;
       });
-      body = `let out = '{'; let sep = ''; ${members.join('\n')} return out + '}';`;
-      break;
+      const str = compile<ToString>('v', `let out = '{'; let sep = ''; ${strBody.join('\n')} return out + '}';`, strDeps);
+      if (!members.some(([, ref]) => isContainer(model, ref))) return { str, sink: (v, sink) => sink.s(str(v)) };
+      // Structures holding containers stream them, scalars go with their key.
+      const sinkBody = members.map(([m, ref], i) => {
+        const key = JSON.stringify(`${JSON.stringify(m)}:`);
+        const write = isContainer(model, ref)
+          ? `sink.s(sep + ${key}); ${streamed(model, writers, ref, `x${i}`, sinkDeps)}`
+          : `sink.s(sep + ${key} + ${inline(model, writers, ref, `x${i}`, sinkDeps)});`;
+        return `const x${i} = v[${JSON.stringify(m)}]; if (x${i} !== undefined && x${i} !== null) { ${write} sep = ','; }`;
+      });
+      return { str, sink: compile<ToSink>('v, sink', `let sep = ''; sink.s('{'); ${sinkBody.join('\n')} sink.s('}');`, sinkDeps) };
     }
     default: {
-      const scalar = inline(model, writers, { shape: name }, 'v', deps);
-      body = `return ${scalar};`;
+      const str = compile<ToString>('v', `return ${inline(model, writers, { shape: name }, 'v', strDeps)};`, strDeps);
+      return { str, sink: (v, sink) => sink.s(str(v)) };
     }
   }
-  const params = deps.map((_, i) => `d${i}`);
-  // The model is vendored and trusted; member names are embedded only as JSON string literals.
-  const factory = new Function('rt', ...params, `return function write(v) { ${body} };`) as (...a: unknown[]) => Writer;
-  return factory(RUNTIME, ...deps);
 }
