@@ -201,6 +201,15 @@ async function fill(
   }
 }
 
+const NEXT_ITERATOR = /"NextShardIterator"\s*:\s*"([^"]+)"/;
+
+/** Records in a GetRecords answer: each has exactly one "SequenceNumber" member. */
+function countRecords(text: string): number {
+  let n = 0;
+  for (let at = text.indexOf('"SequenceNumber"'); at !== -1; at = text.indexOf('"SequenceNumber"', at + 16)) n++;
+  return n;
+}
+
 /** 4. GetRecords with Limit 10000 over a single shard pre-filled with 100k records, following NextShardIterator. */
 async function getRecordsThroughput(s: RunningServer, res: ServerResult): Promise<void> {
   const setup = new KinesisClient(s.url, 1);
@@ -218,11 +227,12 @@ async function getRecordsThroughput(s: RunningServer, res: ServerResult): Promis
   try {
     const iterator = async (): Promise<string> =>
       (await client.call<{ ShardIterator: string }>('GetShardIterator', { StreamName: READ_STREAM, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' })).ShardIterator;
+    // The client reads only what it needs from each ~2 MB answer (the record count and the
+    // next iterator): parsing it all would make the client, not the server, the bottleneck.
     const get = async (it: string): Promise<{ n: number; next: string | undefined }> => {
       const r = await client.send('GetRecords', JSON.stringify({ ShardIterator: it, Limit: 10_000 }));
       checkOk('GetRecords', r);
-      const body = JSON.parse(r.text) as { Records: unknown[]; NextShardIterator?: string };
-      return { n: body.Records.length, next: body.NextShardIterator };
+      return { n: countRecords(r.text), next: NEXT_ITERATOR.exec(r.text)?.[1] };
     };
     await quiet(s, res, 'GetRecords');
     // Warm-up: one full-size read from the start.
