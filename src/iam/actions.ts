@@ -9,7 +9,7 @@ import { iamArn, parseArn } from './arn.js';
 import type { Identity } from './authorizer.js';
 import type { Iam } from './iam.js';
 import { newId, newSecret } from './ids.js';
-import { AWS_MANAGED_POLICIES, awsManagedPolicy } from './managed-policies.js';
+import { AWS_MANAGED_POLICIES, awsManagedPolicy, type AwsManagedPolicy } from './managed-policies.js';
 import { parsePolicy } from './policy.js';
 import type { AccessKeyEntity, CustomerPolicyEntity, RoleEntity, Tag, UserEntity } from './store.js';
 
@@ -72,7 +72,8 @@ function userOut(u: UserEntity): Out {
   return { Path: u.path, UserName: u.userName, UserId: u.userId, Arn: u.arn, CreateDate: new Date(u.createDate), Tags: tagsOut(u.tags) };
 }
 
-function policyOut(iam: Iam, p: CustomerPolicyEntity): Out {
+/** The Policy element, for customer managed and AWS managed policies alike (only the former carry tags). */
+function policyOut(iam: Iam, p: CustomerPolicyEntity | AwsManagedPolicy): Out {
   return {
     PolicyName: p.policyName,
     PolicyId: p.policyId,
@@ -85,26 +86,10 @@ function policyOut(iam: Iam, p: CustomerPolicyEntity): Out {
     Description: p.description,
     CreateDate: new Date(p.createDate),
     UpdateDate: new Date(p.updateDate),
-    Tags: tagsOut(p.tags),
+    ...('tags' in p ? { Tags: tagsOut(p.tags) } : {}),
   };
 }
 
-function awsPolicyOut(iam: Iam, arn: string): Out {
-  const p = awsManagedPolicy(arn)!;
-  return {
-    PolicyName: p.policyName,
-    PolicyId: p.policyId,
-    Arn: p.arn,
-    Path: p.path,
-    DefaultVersionId: p.defaultVersionId,
-    AttachmentCount: iam.store.attachmentCount(p.arn),
-    PermissionsBoundaryUsageCount: 0,
-    IsAttachable: true,
-    Description: p.description,
-    CreateDate: new Date(p.createDate),
-    UpdateDate: new Date(p.updateDate),
-  };
-}
 
 // ---------------------------------------------------------------- lookups
 
@@ -316,7 +301,8 @@ export async function createPolicy(ctx: ActionContext, i: In): Promise<Out> {
 }
 
 export function getPolicy(ctx: ActionContext, i: In): Out {
-  if (awsManagedPolicy(i.PolicyArn)) return { Policy: awsPolicyOut(ctx.iam, i.PolicyArn) };
+  const managed = awsManagedPolicy(i.PolicyArn);
+  if (managed) return { Policy: policyOut(ctx.iam, managed) };
   return { Policy: policyOut(ctx.iam, customerPolicy(ctx, i.PolicyArn)) };
 }
 
@@ -338,7 +324,7 @@ export function listPolicies(ctx: ActionContext, i: In): Out {
   const prefix: string = i.PathPrefix ?? '/';
   const { iam } = ctx;
   const out: Out[] = [];
-  if (scope !== 'Local') for (const p of AWS_MANAGED_POLICIES) out.push(awsPolicyOut(iam, p.arn));
+  if (scope !== 'Local') for (const p of AWS_MANAGED_POLICIES) out.push(policyOut(iam, p));
   if (scope !== 'AWS') for (const p of iam.store.policies.values()) out.push(policyOut(iam, p));
   const filtered = out
     .filter((p) => String(p['Path']).startsWith(prefix))
