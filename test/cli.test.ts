@@ -42,6 +42,21 @@ describe('sluice start', () => {
     }
   });
 
+  it('refuses an API definition that does not import, and exits', async () => {
+    const dir = tempDir();
+    try {
+      const file = join(dir.path, 'broken.yaml');
+      writeFileSync(file, 'openapi: 3.0.1\ninfo: {title: t, version: "1"}\npaths:\n  /a:\n    get:\n      x-amazon-apigateway-integration: {type: mock, requestTemplates: {application/json: "#if("}}\n');
+      await assert.rejects(run(process.execPath, [cliPath, 'start', '--port', '0', '--data-dir', join(dir.path, 'data'), '--api', file], { timeout: 15_000 }), (e: any) => {
+        assert.equal(e.code, 1);
+        assert.match(e.stderr, /^sluice: /m);
+        return true;
+      });
+    } finally {
+      dir.remove();
+    }
+  });
+
   it('refuses a bad setting with a clear message', async () => {
     await assert.rejects(run(process.execPath, [cliPath, 'start', '--account-id', '42']), (e: any) => {
       assert.match(e.stderr, /--account-id must be 12 digits/);

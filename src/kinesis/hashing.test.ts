@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { evenSplit, hashKeyOf, MAX_HASH_KEY } from './hashing.js';
+import { evenSplit, MAX_HASH_KEY } from './hashing.js';
+import { explicitHash, partitionKeyHash } from './routing.js';
 
 describe('hash key space', () => {
   it('splits five shards exactly as the tutorial shows', () => {
@@ -22,8 +23,14 @@ describe('hash key space', () => {
 
   it('hashes a partition key as the MD5 of its UTF-8 bytes, big-endian', () => {
     // md5("a") = 0cc175b9c0f1b6a831c399e269772661
-    assert.equal(hashKeyOf('a'), 0x0cc175b9c0f1b6a831c399e269772661n);
-    // md5("é") = 8d9f6cb0d5e2c4a57aa4b5d8fd6e2ee4 would differ from Latin-1; check UTF-8 length matters
-    assert.notEqual(hashKeyOf('é'), hashKeyOf('e'));
+    assert.equal(BigInt('0x' + partitionKeyHash('a')), 0x0cc175b9c0f1b6a831c399e269772661n);
+    assert.notEqual(partitionKeyHash('é'), partitionKeyHash('e'));
+  });
+
+  it('compares hash keys as 32-digit hex, ordered like the integers', () => {
+    assert.equal(explicitHash('0'), '0'.repeat(32));
+    assert.equal(explicitHash(MAX_HASH_KEY.toString()), 'f'.repeat(32));
+    assert.equal(explicitHash((MAX_HASH_KEY + 1n).toString()), undefined);
+    assert.ok(explicitHash('9')! < explicitHash('10')!);
   });
 });

@@ -1,12 +1,5 @@
 /** Partition-key hashing and the even split of the 128-bit hash space. */
-import { hash } from 'node:crypto';
-
 export const MAX_HASH_KEY = (1n << 128n) - 1n;
-
-/** MD5 of the UTF-8 key, read as an unsigned big-endian 128-bit integer. */
-export function hashKeyOf(partitionKey: string): bigint {
-  return BigInt('0x' + hash('md5', partitionKey, 'hex'));
-}
 
 export interface HashRange {
   readonly start: bigint;

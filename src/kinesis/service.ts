@@ -39,6 +39,8 @@ export interface KinesisService extends Service {
   readonly registry: StreamRegistry;
   /** A stream's or consumer's resource policy, for IAM. */
   resourcePolicyOf(arn: string): string | undefined;
+  /** The stream a shard iterator this server issued reads (GetRecords names no stream otherwise). */
+  streamOfIterator(iterator: string): string | undefined;
   close(): void;
 }
 
@@ -153,6 +155,7 @@ export async function createKinesisService(options: KinesisOptions, store: Strea
     name: 'kinesis',
     registry,
     resourcePolicyOf: (arn) => settings.resourcePolicyOf(ctx, arn),
+    streamOfIterator: (it) => ctx.iterators.decode(it)?.streamName,
     matches: isKinesisRequest,
     async handle(req): Promise<SluiceResponse> {
       const res = await handleJsonRpc(rpc, req);

@@ -39,36 +39,3 @@ export function encodeMessage(headers: Record<string, string>, payload: Buffer):
 
 export const eventMessage = (eventType: string, contentType: string, payload: Buffer): Buffer =>
   encodeMessage({ ':event-type': eventType, ':content-type': contentType, ':message-type': 'event' }, payload);
-
-export const exceptionMessage = (code: string, contentType: string, payload: Buffer): Buffer =>
-  encodeMessage({ ':exception-type': code, ':content-type': contentType, ':message-type': 'exception' }, payload);
-
-export interface DecodedMessage {
-  readonly headers: Record<string, string>;
-  readonly payload: Buffer;
-}
-
-/** Splits a buffer of whole messages, checking both CRCs (for tests and clients). */
-export function decodeMessages(buf: Buffer): DecodedMessage[] {
-  const out: DecodedMessage[] = [];
-  let at = 0;
-  while (at + 16 <= buf.length) {
-    const total = buf.readUInt32BE(at);
-    const hlen = buf.readUInt32BE(at + 4);
-    if (crc32(buf.subarray(at, at + 8)) !== buf.readUInt32BE(at + 8)) throw new Error('bad prelude CRC');
-    if (crc32(buf.subarray(at, at + total - 4)) !== buf.readUInt32BE(at + total - 4)) throw new Error('bad message CRC');
-    const headers: Record<string, string> = {};
-    let p = at + 12;
-    const end = p + hlen;
-    while (p < end) {
-      const nlen = buf.readUInt8(p);
-      const name = buf.toString('utf8', p + 1, p + 1 + nlen);
-      const vlen = buf.readUInt16BE(p + 2 + nlen);
-      headers[name] = buf.toString('utf8', p + 4 + nlen, p + 4 + nlen + vlen);
-      p += 4 + nlen + vlen;
-    }
-    out.push({ headers, payload: buf.subarray(end, at + total - 4) });
-    at += total;
-  }
-  return out;
-}

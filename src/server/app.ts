@@ -4,7 +4,6 @@
  */
 import { createApiGateway, managementAuthHook, type ApiGateway, type GatewaySecurity } from '../apigateway/index.js';
 import { bindIdentity, checkListenPolicy, startIam, type Identity, type IamRuntime } from '../iam/index.js';
-import { IteratorCodec } from '../kinesis/iterators.js';
 import { createKinesisService, type KinesisService } from '../kinesis/service.js';
 import { SqliteStore } from '../store/sqlite.js';
 import type { SluiceConfig } from './config.js';
@@ -36,23 +35,35 @@ export interface StartOptions {
 }
 
 export async function startSluice(config: SluiceConfig, options: StartOptions = {}): Promise<Sluice> {
-  const log = options.log ?? (() => {});
-  const logError = (e: unknown): void => log(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   // iam: refuse to expose an unauthenticated server beyond loopback (unless --insecure).
   const auth = config.auth ?? 'off';
   checkListenPolicy({ host: config.host, auth, insecure: config.insecure ?? false });
   const store = new SqliteStore(config.dataDir);
-  const kinesis = await createKinesisService(
-    { ...config, limits: { enforce: config.enforceLimits, faultRate: config.faultRate, latencyMs: config.latencyMs } },
-    store,
-    store,
-  );
+  // Whatever fails during start-up (a bad --api file, a port in use) must not leave storage open.
+  let kinesisOpened: KinesisService | undefined;
+  try {
+    kinesisOpened = await createKinesisService(
+      { ...config, limits: { enforce: config.enforceLimits, faultRate: config.faultRate, latencyMs: config.latencyMs } },
+      store,
+      store,
+    );
+    return await assemble(config, options, store, kinesisOpened);
+  } catch (e) {
+    kinesisOpened?.close();
+    await store.close();
+    throw e;
+  }
+}
+
+async function assemble(config: SluiceConfig, options: StartOptions, store: SqliteStore, kinesis: KinesisService): Promise<Sluice> {
+  const log = options.log ?? (() => {});
+  const logError = (e: unknown): void => log(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  const auth = config.auth ?? 'off';
 
   // iam: IAM and STS services, the SigV4 + policy guard every routed request passes, the example's execution role.
-  const iterators = new IteratorCodec(await store.secret('shard-iterators'));
   const iam = await startIam({ ...config, auth, iam: config.iam ?? 'enforce' }, store, {
     log,
-    streamOfIterator: (it) => iterators.decode(it)?.streamName,
+    streamOfIterator: (it) => kinesis.streamOfIterator(it),
     kinesisResourcePolicy: (arn) => kinesis.resourcePolicyOf(arn),
   });
 
@@ -77,14 +88,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   services.push(createInternalService({ version, deployedApis: () => deployedApis() }), kinesis);
 
   const server = createHttpServer(dispatch, logError);
-  let port: number;
-  try {
-    port = await server.listen(config.port, config.host);
-  } catch (e) {
-    kinesis.close();
-    await store.close();
-    throw e;
-  }
+  const port = await server.listen(config.port, config.host);
   const hostForUrl = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${hostForUrl.includes(':') ? `[${hostForUrl}]` : hostForUrl}:${port}`;
 
