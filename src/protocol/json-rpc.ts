@@ -8,6 +8,7 @@
 import { Decoder, Encoder } from 'cbor-x';
 import { AwsError, internalFailure, isAwsError } from './errors.js';
 import type { ServiceModel } from './model.js';
+import { answerBuffers } from './buffer-pool.js';
 import { jsonWriter } from './json-writer.js';
 import { parseInput, shapeOutput, validateInput, type WireFormat } from './shapes.js';
 import type { SluiceRequest, SluiceResponse, StreamingBody } from '../server/types.js';
@@ -97,13 +98,13 @@ export async function handleJsonRpc(service: JsonRpcService, req: SluiceRequest)
     if (result && 'streaming' in result && typeof result.streaming === 'object') {
       return { status: 200, headers: { ...(result.headers ?? {}) }, body: result.streaming as StreamingBody };
     }
-    let body: Buffer = Buffer.alloc(0);
-    if (operation.output && result) {
-      body = format === 'json'
-        ? jsonWriter(model, operation.output.shape)(result)
-        : encodeBody(format, shapeOutput(model, operation.output, result, format));
+    const headers = { 'content-type': contentType };
+    if (!operation.output || !result) return { status: 200, headers, body: Buffer.alloc(0) };
+    if (format === 'json') {
+      const sink = jsonWriter(model, operation.output.shape)(result, answerBuffers);
+      return { status: 200, headers, body: sink.bytes(), onSent: () => sink.release() };
     }
-    return { status: 200, headers: { 'content-type': contentType }, body };
+    return { status: 200, headers, body: encodeBody(format, shapeOutput(model, operation.output, result, format)) };
   } catch (e) {
     if (isAwsError(e)) return errorResponse(e, format, contentType);
     service.onInternalError?.(e, req);

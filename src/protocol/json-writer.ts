@@ -12,6 +12,8 @@
  * the garbage collector) and nothing is flattened or re-encoded at the end.
  */
 import { blobBase64, type BlobValue } from './blob.js';
+import { POOLED_MIN_BYTES, type BufferPool } from './buffer-pool.js';
+import { isListView, type ListView } from './list-view.js';
 import type { MemberRef, ServiceModel } from './model.js';
 
 type ToString = (v: any) => string;
@@ -22,29 +24,49 @@ interface ShapeWriter {
   readonly sink: ToSink;
 }
 
-/** A growable buffer that strings are written into as UTF-8. */
+/**
+ * A growable buffer that strings are written into as UTF-8. Large ones come
+ * from a pool, when given one; whoever ends up holding the bytes gives the
+ * buffer back (release()) once nothing reads them any more.
+ */
 export class ByteSink {
   private buf: Buffer;
-  private pos = 0;
+  /** Where the next byte goes; writers that use room() advance it themselves. */
+  pos = 0;
 
-  constructor(sizeHint: number) {
-    this.buf = Buffer.allocUnsafe(Math.max(1024, sizeHint));
+  constructor(sizeHint: number, private readonly pool?: BufferPool) {
+    this.buf = this.allocate(Math.max(1024, sizeHint));
+  }
+
+  private allocate(size: number): Buffer {
+    return this.pool && size >= POOLED_MIN_BYTES ? this.pool.acquire(size) : Buffer.allocUnsafe(size);
   }
 
   s(text: string): void {
-    const need = this.pos + text.length * 3;
+    this.pos += this.room(text.length * 3).write(text, this.pos);
+  }
+
+  /** The buffer, with at least `extra` bytes free from `pos` on. */
+  room(extra: number): Buffer {
+    const need = this.pos + extra;
     if (need > this.buf.length) {
       let size = this.buf.length * 2;
       while (size < need) size *= 2;
-      const grown = Buffer.allocUnsafe(size);
+      const grown = this.allocate(size);
       this.buf.copy(grown, 0, 0, this.pos);
+      this.pool?.release(this.buf);
       this.buf = grown;
     }
-    this.pos += this.buf.write(text, this.pos);
+    return this.buf;
   }
 
   bytes(): Buffer {
     return this.buf.subarray(0, this.pos);
+  }
+
+  /** Hands the underlying buffer back to the pool: bytes() must no longer be read. */
+  release(): void {
+    this.pool?.release(this.buf);
   }
 }
 
@@ -62,14 +84,23 @@ const writeTimestamp: ToString = (v: Date | number) => {
   return lastText;
 };
 
+function listViewText(v: ListView): string {
+  const sink = new ByteSink(1024);
+  v.writeJson(sink);
+  return sink.bytes().toString('utf8');
+}
+
 /** Helpers generated code may call, passed in by name. */
-const RUNTIME = { writeBlob, writeNumber, writeTimestamp };
+const RUNTIME = { writeBlob, writeNumber, writeTimestamp, isListView, listViewText };
 
 const cache = new WeakMap<ServiceModel, Map<string, ShapeWriter>>();
-const byteWriters = new WeakMap<ServiceModel, Map<string, (v: unknown) => Buffer>>();
+const byteWriters = new WeakMap<ServiceModel, Map<string, (v: unknown, pool?: BufferPool) => ByteSink>>();
 
-/** Writes a value of `shapeName` as JSON bytes. */
-export function jsonWriter(model: ServiceModel, shapeName: string): (v: unknown) => Buffer {
+/**
+ * Writes a value of `shapeName` as JSON bytes. With a pool, large answers are
+ * written into pooled buffers: the caller calls sink.release() when done.
+ */
+export function jsonWriter(model: ServiceModel, shapeName: string): (v: unknown, pool?: BufferPool) => ByteSink {
   let known = byteWriters.get(model);
   if (!known) byteWriters.set(model, (known = new Map()));
   let write = known.get(shapeName);
@@ -79,12 +110,12 @@ export function jsonWriter(model: ServiceModel, shapeName: string): (v: unknown)
     const w = writerFor(model, writers, shapeName);
     // Start each answer at the size of the last one of its shape, so the sink rarely grows.
     let hint = 1024;
-    write = (v) => {
-      const sink = new ByteSink(hint);
+    write = (v, pool) => {
+      const sink = new ByteSink(hint, pool);
       w.sink(v, sink);
-      const out = sink.bytes();
-      hint = out.length + 64;
-      return out;
+      // With slack: writers reserve room ahead of what they write.
+      hint = sink.pos + (sink.pos >> 3) + 1024;
+      return sink;
     };
     known.set(shapeName, write);
   }
@@ -161,9 +192,9 @@ function build(model: ServiceModel, writers: Map<string, ShapeWriter>, name: str
       const item = inline(model, writers, shape.member, 'v[i]', strDeps);
       const sinkItem = inline(model, writers, shape.member, 'v[i]', sinkDeps);
       return {
-        str: compile<ToString>('v', `let out = '['; for (let i = 0; i < v.length; i++) out += (i === 0 ? '' : ',') + ${item}; return out + ']';`, strDeps),
+        str: compile<ToString>('v', `if (rt.isListView(v)) return rt.listViewText(v); let out = '['; for (let i = 0; i < v.length; i++) out += (i === 0 ? '' : ',') + ${item}; return out + ']';`, strDeps),
         // One write per item: each item's text is built, written, and dropped.
-        sink: compile<ToSink>('v, sink', `sink.s('['); for (let i = 0; i < v.length; i++) sink.s((i === 0 ? '' : ',') + ${sinkItem}); sink.s(']');`, sinkDeps),
+        sink: compile<ToSink>('v, sink', `if (rt.isListView(v)) { v.writeJson(sink); return; } sink.s('['); for (let i = 0; i < v.length; i++) sink.s((i === 0 ? '' : ',') + ${sinkItem}); sink.s(']');`, sinkDeps),
       };
     }
     case 'map': {

@@ -9,6 +9,7 @@ import { Tag } from 'cbor-x';
 import { blobBase64, blobBytes, type BlobValue } from './blob.js';
 import { AwsError, serializationError } from './errors.js';
 import type { MemberRef, ServiceModel, Shape } from './model.js';
+import { isListView } from './list-view.js';
 
 export type WireFormat = 'json' | 'cbor';
 
@@ -304,6 +305,7 @@ export function shapeOutput(model: ServiceModel, ref: MemberRef, v: unknown, for
       return format === 'json' ? ms / 1000 : new Tag(ms, 1);
     }
     case 'list': {
+      if (isListView(v)) v = v.items();
       const member = model.shapes[shape.member.shape]!;
       if (member.type === 'string' || member.type === 'integer' || member.type === 'long' || member.type === 'boolean') return v;
       return (v as unknown[]).map((x) => shapeOutput(model, shape.member, x, format));

@@ -66,7 +66,9 @@ async function writeResponse(res: AnyResponse, out: SluiceResponse): Promise<voi
   for (const [k, v] of Object.entries(out.headers)) r.setHeader(k, v);
   if (Buffer.isBuffer(out.body)) {
     r.setHeader('content-length', out.body.length);
-    r.end(out.body);
+    // end()'s callback runs once the body has been written to the socket.
+    if (out.onSent) r.end(out.body, out.onSent);
+    else r.end(out.body);
     return;
   }
   const stream = out.body;

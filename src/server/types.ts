@@ -39,6 +39,12 @@ export interface SluiceResponse {
   readonly status: number;
   readonly headers: Headers;
   readonly body: Buffer | StreamingBody;
+  /**
+   * Called by a transport once the body has been written out; the body's
+   * memory may be reused after that. Callers that keep the body (in-process
+   * calls) never call it.
+   */
+  readonly onSent?: () => void;
 }
 
 export type Handler = (req: SluiceRequest) => Promise<SluiceResponse>;

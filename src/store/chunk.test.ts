@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { encodeChunk, forEachEntry } from './chunk.js';
+import { encodeChunk, entryDataLength, entryEnd, recordsOf } from './chunk.js';
 
 describe('chunks', () => {
   const entries = [
@@ -9,15 +9,19 @@ describe('chunks', () => {
     { partitionKey: 'k'.repeat(256), data: Buffer.alloc(70_000, 7) },
   ];
 
+  const run = (chunk: Buffer, start: number, end: number, count: number) => ({ chunk, start, end, count, firstN: 7, arrivalMs: 1 });
+
   it('round-trip keys (UTF-8) and data of any size', () => {
-    const seen: Array<[number, string, number]> = [];
-    forEachEntry(encodeChunk(entries), 0, (i, k, start, end) => (seen.push([i, k, end - start]), true));
-    assert.deepEqual(seen, [[0, 'a', 5], [1, 'ключ', 0], [2, 'k'.repeat(256), 70_000]]);
+    const chunk = encodeChunk(entries);
+    const seen = recordsOf([run(chunk, 0, chunk.length, 3)]).map((r) => [r.n, r.partitionKey, r.data.end - r.data.start]);
+    assert.deepEqual(seen, [[7, 'a', 5], [8, 'ключ', 0], [9, 'k'.repeat(256), 70_000]]);
   });
 
-  it('skip leading entries and stop when told', () => {
-    const seen: number[] = [];
-    forEachEntry(encodeChunk(entries), 1, (i) => (seen.push(i), false));
-    assert.deepEqual(seen, [1]);
+  it('step from entry to entry without decoding', () => {
+    const chunk = encodeChunk(entries);
+    const second = entryEnd(chunk, 0);
+    assert.equal(entryDataLength(chunk, second), 0);
+    const [r] = recordsOf([run(chunk, second, entryEnd(chunk, second), 1)]);
+    assert.equal(r!.partitionKey, 'ключ');
   });
 });

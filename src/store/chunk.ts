@@ -4,6 +4,8 @@
  *   partition key length u16 | partition key (UTF-8) | data length u32 | data
  * Decoding hands out offsets into the blob, so reads copy nothing per record.
  */
+import type { RecordRun, StoredRecord } from './stream-store.js';
+
 export const MAX_CHUNK_RECORDS = 1000;
 export const MAX_CHUNK_BYTES = 1024 * 1024;
 
@@ -33,18 +35,30 @@ export function encodeChunk(entries: readonly ChunkEntry[]): Buffer {
   return out;
 }
 
-/**
- * Calls `visit` for each entry at or after index `skip`; stops when it returns false.
- * Entries before `skip` are stepped over without decoding their keys.
- */
-export function forEachEntry(chunk: Buffer, skip: number, visit: (index: number, partitionKey: string, dataStart: number, dataEnd: number) => boolean): void {
-  let p = 0;
-  for (let i = 0; p < chunk.length; i++) {
-    const klen = chunk.readUInt16BE(p);
-    const dataAt = p + 2 + klen;
-    const dlen = chunk.readUInt32BE(dataAt);
-    const end = dataAt + 4 + dlen;
-    if (i >= skip && !visit(i, chunk.toString('utf8', p + 2, dataAt), dataAt + 4, end)) return;
-    p = end;
+/** Byte offset just past the entry that starts at `p`. */
+export function entryEnd(chunk: Buffer, p: number): number {
+  const dataAt = p + 2 + ((chunk[p]! << 8) | chunk[p + 1]!);
+  return dataAt + 4 + chunk.readUInt32BE(dataAt);
+}
+
+/** The data length of the entry that starts at `p`. */
+export function entryDataLength(chunk: Buffer, p: number): number {
+  return chunk.readUInt32BE(p + 2 + ((chunk[p]! << 8) | chunk[p + 1]!));
+}
+
+/** Every record in `runs`, as objects (for callers that want them one by one). */
+export function recordsOf(runs: readonly RecordRun[]): StoredRecord[] {
+  const out: StoredRecord[] = [];
+  for (const run of runs) {
+    const { chunk } = run;
+    let p = run.start;
+    for (let i = 0; i < run.count; i++) {
+      const keyAt = p + 2;
+      const dataAt = keyAt + ((chunk[p]! << 8) | chunk[p + 1]!);
+      const end = dataAt + 4 + chunk.readUInt32BE(dataAt);
+      out.push({ n: run.firstN + i, arrivalMs: run.arrivalMs, partitionKey: chunk.toString('utf8', keyAt, dataAt), data: { source: chunk, start: dataAt + 4, end } });
+      p = end;
+    }
   }
+  return out;
 }

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { recordsOf } from './chunk.js';
 import { SqliteStore } from './sqlite.js';
+import type { ReadOptions, ShardRef } from './stream-store.js';
+
+const readAll = async (s: SqliteStore, ref: ShardRef, o: ReadOptions) => recordsOf((await s.read(ref, o)).runs);
 
 const rec = (stream: number, shard: number, i: number) => ({ stream, shard, partitionKey: `k${i}`, data: Buffer.from(`d${i}`) });
 
@@ -9,7 +13,7 @@ describe('SqliteStore', () => {
     const s = new SqliteStore(undefined);
     const results = await Promise.all([s.append([rec(1, 0, 1), rec(1, 1, 2)]), s.append([rec(1, 0, 3)])]);
     assert.deepEqual(results.flat().map((r) => r.n), [1, 1, 2]);
-    const read = await s.read({ stream: 1, shard: 0 }, { from: 0, limit: 10, maxBytes: 1e9, notBeforeMs: 0 });
+    const read = await readAll(s, { stream: 1, shard: 0 }, { from: 0, limit: 10, maxBytes: 1e9, notBeforeMs: 0 });
     assert.deepEqual(read.map((r) => r.partitionKey), ['k1', 'k3']);
     await s.close();
   });
@@ -25,7 +29,7 @@ describe('SqliteStore', () => {
   it('stops a read at the byte budget but always returns one record', async () => {
     const s = new SqliteStore(undefined);
     await s.append([1, 2, 3].map((i) => ({ stream: 1, shard: 0, partitionKey: 'k', data: Buffer.alloc(10) })));
-    const read = await s.read({ stream: 1, shard: 0 }, { from: 0, limit: 10, maxBytes: 15, notBeforeMs: 0 });
+    const read = await readAll(s, { stream: 1, shard: 0 }, { from: 0, limit: 10, maxBytes: 15, notBeforeMs: 0 });
     assert.equal(read.length, 1);
     await s.close();
   });
@@ -34,13 +38,13 @@ describe('SqliteStore', () => {
     const s = new SqliteStore(undefined);
     const ref = { stream: 2, shard: 0 };
     for (let i = 0; i < 50; i++) await s.append([rec(2, 0, i)]);
-    const all = await s.read(ref, { from: 0, limit: 100, maxBytes: 1e9, notBeforeMs: 0 });
+    const all = await readAll(s, ref, { from: 0, limit: 100, maxBytes: 1e9, notBeforeMs: 0 });
     const pick = all[30]!;
     const first = await s.firstAtOrAfter(ref, pick.arrivalMs);
     assert.equal(all.find((r) => r.arrivalMs >= pick.arrivalMs)!.n, first);
     assert.equal(await s.firstAtOrAfter(ref, Date.now() + 60_000), undefined);
     const removed = await s.trim(ref, pick.arrivalMs);
-    const left = await s.read(ref, { from: 0, limit: 100, maxBytes: 1e9, notBeforeMs: 0 });
+    const left = await readAll(s, ref, { from: 0, limit: 100, maxBytes: 1e9, notBeforeMs: 0 });
     assert.equal(removed + left.length, 50);
     assert.equal(left[0]!.n, first);
     await s.close();
@@ -53,7 +57,7 @@ describe('SqliteStore', () => {
     assert.notEqual(a, b);
     await s.append([rec(a, 0, 1), rec(a, 1, 2)]);
     await s.dropStream(a);
-    assert.equal((await s.read({ stream: a, shard: 0 }, { from: 0, limit: 10, maxBytes: 1e9, notBeforeMs: 0 })).length, 0);
+    assert.equal((await readAll(s, { stream: a, shard: 0 }, { from: 0, limit: 10, maxBytes: 1e9, notBeforeMs: 0 })).length, 0);
     await s.close();
   });
 

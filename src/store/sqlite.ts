@@ -12,9 +12,9 @@ import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeChunk, forEachEntry, MAX_CHUNK_BYTES, MAX_CHUNK_RECORDS, type ChunkEntry } from './chunk.js';
+import { encodeChunk, entryDataLength, entryEnd, MAX_CHUNK_BYTES, MAX_CHUNK_RECORDS, type ChunkEntry } from './chunk.js';
 import type { DocumentStore } from './documents.js';
-import type { Appended, NewRecord, ReadOptions, ShardRef, StoredRecord, StreamStore } from './stream-store.js';
+import type { Appended, NewRecord, ReadOptions, ReadResult, RecordRun, ShardRef, StreamStore } from './stream-store.js';
 
 interface PendingAppend {
   readonly records: readonly NewRecord[];
@@ -182,33 +182,41 @@ export class SqliteStore implements StreamStore, DocumentStore {
     return results;
   }
 
-  read(ref: ShardRef, o: ReadOptions): Promise<StoredRecord[]> {
+  read(ref: ShardRef, o: ReadOptions): Promise<ReadResult> {
     const to = o.to ?? Number.MAX_SAFE_INTEGER;
-    const start = (this.stmt.chunkAtOrBefore.get(ref.stream, ref.shard, o.from) as { first_n: number } | undefined)?.first_n ?? o.from;
-    const out: StoredRecord[] = [];
-    let bytes = 0;
-    let done = false;
-    const rows = this.stmt.chunksFrom.iterate(ref.stream, ref.shard, start, to) as IterableIterator<[number, number, number, Buffer]>;
+    const first = (this.stmt.chunkAtOrBefore.get(ref.stream, ref.shard, o.from) as { first_n: number } | undefined)?.first_n ?? o.from;
+    const runs: RecordRun[] = [];
+    let count = 0;
+    let dataBytes = 0;
+    const rows = this.stmt.chunksFrom.iterate(ref.stream, ref.shard, first, to) as IterableIterator<[number, number, number, Buffer]>;
     for (const [firstN, lastN, arrivalMs, chunk] of rows) {
       // Chunks before the retention horizon are skipped whole: a chunk's records share its arrival.
       if (lastN < o.from || arrivalMs < o.notBeforeMs) continue;
-      forEachEntry(chunk, Math.max(0, o.from - firstN), (i, partitionKey, start, end) => {
-        const n = firstN + i;
-        if (n > to || (bytes + end - start > o.maxBytes && out.length > 0)) {
-          done = true;
-          return false;
+      // Step over entries before the starting position, then take entries while the limits allow.
+      let p = 0;
+      for (let n = firstN; n < o.from; n++) p = entryEnd(chunk, p);
+      const start = p;
+      const runFirst = Math.max(firstN, o.from);
+      let taken = 0;
+      let full = false;
+      for (let n = runFirst; n <= lastN; n++) {
+        const size = entryDataLength(chunk, p);
+        if (n > to || (dataBytes + size > o.maxBytes && count > 0) || count >= o.limit) {
+          full = true;
+          break;
         }
-        bytes += end - start;
-        out.push({ n, arrivalMs, partitionKey, data: { source: chunk, start, end } });
-        if (out.length >= o.limit) done = true;
-        return !done;
-      });
-      if (done) {
+        dataBytes += size;
+        count++;
+        taken++;
+        p = entryEnd(chunk, p);
+      }
+      if (taken > 0) runs.push({ chunk, start, end: p, firstN: runFirst, count: taken, arrivalMs });
+      if (full || count >= o.limit) {
         rows.return?.();
         break;
       }
     }
-    return Promise.resolve(out);
+    return Promise.resolve({ runs, count, dataBytes });
   }
 
   lastPosition(ref: ShardRef): Promise<number> {

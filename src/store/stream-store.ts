@@ -34,6 +34,30 @@ export interface StoredRecord {
   readonly data: ByteSlice;
 }
 
+/**
+ * Consecutive records stored together: entries of one chunk (layout in
+ * chunk.ts), at positions firstN, firstN + 1, ... and one arrival time.
+ * Readers walk the entries where they lie, so a 10,000-record read makes a
+ * few objects, not several per record.
+ */
+export interface RecordRun {
+  readonly chunk: Buffer;
+  /** Byte offset of the run's first entry, and just past its last. */
+  readonly start: number;
+  readonly end: number;
+  readonly firstN: number;
+  readonly count: number;
+  readonly arrivalMs: number;
+}
+
+export interface ReadResult {
+  readonly runs: readonly RecordRun[];
+  /** Records in all runs. */
+  readonly count: number;
+  /** Data bytes in all runs (partition keys not counted). */
+  readonly dataBytes: number;
+}
+
 export interface ReadOptions {
   /** First position to return (inclusive). */
   readonly from: number;
@@ -51,7 +75,7 @@ export interface StreamStore {
   allocateStreamId(): Promise<number>;
   /** Appends durably: when the promise resolves, every record is on disk. Results are in input order. */
   append(records: readonly NewRecord[]): Promise<Appended[]>;
-  read(shard: ShardRef, options: ReadOptions): Promise<StoredRecord[]>;
+  read(shard: ShardRef, options: ReadOptions): Promise<ReadResult>;
   /** Resolves once every append accepted before this call is durable. */
   barrier(): Promise<void>;
   /** The highest position written to the shard (0 when empty). */

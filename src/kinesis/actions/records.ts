@@ -1,11 +1,12 @@
 /** The data plane: writing records, positioning iterators, reading records. */
 import { AwsError } from '../../protocol/errors.js';
 import { validationError } from '../../protocol/shapes.js';
-import type { NewRecord, StoredRecord } from '../../store/stream-store.js';
+import type { NewRecord } from '../../store/stream-store.js';
 import { invalidArgument, streamNameOf, type KinesisContext, type StreamTarget } from '../context.js';
 import { javaDateString } from '../iterators.js';
 import { explicitHash, partitionKeyHash, route, soleOpenShard } from '../routing.js';
-import { parseSequence, sequencePrefix, withPosition } from '../sequence.js';
+import { parseSequence } from '../sequence.js';
+import { sequenceOf, StoredRecordList } from '../stored-records.js';
 import { shardIdOf, shardIndexOf } from '../shard-ids.js';
 import { isOpen, shardId, type ShardMeta, type StreamMeta } from '../streams.js';
 
@@ -43,27 +44,6 @@ const maxRecordBytes = (s: StreamMeta): number => s.maxRecordSizeKiB * 1024;
 function tooLarge(path: string, r: RecordInput, max: number): string {
   const n = r.Data.length;
   return `Value 'java.nio.HeapByteBuffer[pos=0 lim=${n} cap=${n}]' at '${path}' failed to satisfy constraint: Member must have length less than or equal to ${max}`;
-}
-
-/** A stored record as GetRecords and SubscribeToShard return it. */
-export function recordOut(sh: ShardMeta, r: StoredRecord, encrypted: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = {
-    SequenceNumber: sequenceOf(sh, r.n),
-    ApproximateArrivalTimestamp: r.arrivalMs,
-    Data: r.data,
-    PartitionKey: r.partitionKey,
-  };
-  if (encrypted) out['EncryptionType'] = 'KMS';
-  return out;
-}
-
-const prefixes = new WeakMap<ShardMeta, string>();
-
-/** A record's sequence number; the shard's constant prefix is worked out once. */
-export function sequenceOf(sh: ShardMeta, n: number): string {
-  let prefix = prefixes.get(sh);
-  if (prefix === undefined) prefixes.set(sh, (prefix = sequencePrefix(sh.createdMs, sh.index)));
-  return withPosition(prefix, n);
 }
 
 export async function putRecord(
@@ -220,24 +200,21 @@ export async function getRecords(ctx: KinesisContext, input: { ShardIterator: st
   }
   const ref = { stream: s.id, shard: sh.index };
   ctx.limiter.admitRead(s.id, s.name, shardId(sh));
-  const records = await ctx.store.read(ref, {
+  const read = await ctx.store.read(ref, {
     from: it.position,
     limit: input.Limit ?? 10_000,
     maxBytes: MAX_GET_BYTES,
     notBeforeMs: now - s.retentionHours * 3_600_000,
     ...(sh.endPosition !== undefined ? { to: sh.endPosition } : {}),
   });
-  let bytes = 0;
-  for (const r of records) bytes += r.data.end - r.data.start;
-  ctx.limiter.chargeRead(s.id, shardId(sh), bytes);
-  const last = records[records.length - 1];
-  const next = last ? last.n + 1 : it.position;
+  ctx.limiter.chargeRead(s.id, shardId(sh), read.dataBytes);
+  const last = read.runs[read.runs.length - 1];
+  const next = last ? last.firstN + last.count : it.position;
   const tail = sh.endPosition ?? (await ctx.store.lastPosition(ref));
   const caughtUp = next > tail;
   const closedAndDone = sh.endPosition !== undefined && caughtUp;
-  const encrypted = s.encryption.type === 'KMS';
   return {
-    Records: records.map((r) => recordOut(sh, r, encrypted)),
+    Records: new StoredRecordList(read, sh, s.encryption.type === 'KMS'),
     ...(closedAndDone
       ? { ChildShards: childShardsOf(s, sh) }
       : { NextShardIterator: ctx.iterators.encode({ ...it, position: next, issuedMs: now }) }),

@@ -13,7 +13,8 @@ import { kinesisModel } from '../model.js';
 import { formatSequence } from '../sequence.js';
 import { shardId, type ShardMeta } from '../streams.js';
 import { findConsumer } from './consumers.js';
-import { childShardsOf, findShard, recordOut, sequenceOf, startPosition } from './records.js';
+import { childShardsOf, findShard, startPosition } from './records.js';
+import { sequenceOf, StoredRecordList } from '../stored-records.js';
 
 const SUBSCRIPTION_MS = 5 * 60_000;
 const HEARTBEAT_MS = 5_000;
@@ -54,20 +55,20 @@ export async function subscribeToShard(ctx: KinesisContext, input: SubscribeInpu
     let lastEventMs = Date.now();
     while (!signal.aborted && Date.now() < deadline && ctx.registry.get(stream.name) === stream) {
       const now = Date.now();
-      const records = await ctx.store.read(ref, {
+      const read = await ctx.store.read(ref, {
         from: position,
         limit: MAX_EVENT_RECORDS,
         maxBytes: MAX_EVENT_BYTES,
         notBeforeMs: now - stream.retentionHours * 3_600_000,
         ...(sh.endPosition !== undefined ? { to: sh.endPosition } : {}),
       });
-      const last = records[records.length - 1];
-      if (last) position = last.n + 1;
+      const last = read.runs[read.runs.length - 1];
+      if (last) position = last.firstN + last.count;
       const tail = sh.endPosition ?? (await ctx.store.lastPosition(ref));
       const finished = sh.endPosition !== undefined && position > sh.endPosition;
-      if (records.length > 0 || finished || now - lastEventMs >= HEARTBEAT_MS) {
+      if (read.count > 0 || finished || now - lastEventMs >= HEARTBEAT_MS) {
         yield encodeEvent({
-          Records: records.map((r) => recordOut(sh, r, stream.encryption.type === 'KMS')),
+          Records: new StoredRecordList(read, sh, stream.encryption.type === 'KMS'),
           ContinuationSequenceNumber: continuation(sh, position),
           MillisBehindLatest: position > tail || !last ? 0 : Math.max(0, now - last.arrivalMs),
           ...(finished ? { ChildShards: childShardsOf(stream, sh) } : {}),
@@ -75,7 +76,7 @@ export async function subscribeToShard(ctx: KinesisContext, input: SubscribeInpu
         lastEventMs = Date.now();
         if (finished) return;
       }
-      if (records.length === 0) {
+      if (read.count === 0) {
         await ctx.notifier.wait(ref, Math.max(1, Math.min(HEARTBEAT_MS - (Date.now() - lastEventMs), deadline - Date.now())), signal);
       }
     }

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { jsonWriter } from '../protocol/json-writer.js';
+import { shapeOutput } from '../protocol/shapes.js';
+import { encodeChunk, entryEnd } from '../store/chunk.js';
+import type { ReadResult, RecordRun } from '../store/stream-store.js';
+import { kinesisModel } from './model.js';
+import { StoredRecordList } from './stored-records.js';
+import type { ShardMeta } from './streams.js';
+
+const shard = { index: 3, createdMs: 1_764_000_000_123 } as ShardMeta;
+
+/** A read of `keys.length` records stored in one chunk, each key with data of the matching size. */
+function stored(keys: string[], sizes: number[], firstN: number, arrivalMs: number, skip = 0): RecordRun {
+  const chunk = encodeChunk(keys.map((k, i) => ({ partitionKey: k, data: Buffer.from(Array.from({ length: sizes[i]! }, (_, j) => (j * 37 + i) & 255)) })));
+  let start = 0;
+  for (let i = 0; i < skip; i++) start = entryEnd(chunk, start);
+  return { chunk, start, end: chunk.length, firstN: firstN + skip, count: keys.length - skip, arrivalMs };
+}
+
+const readOf = (runs: RecordRun[]): ReadResult => ({ runs, count: runs.reduce((n, r) => n + r.count, 0), dataBytes: 0 });
+
+/** The list writes exactly what the generic writer writes for its items. */
+function same(read: ReadResult, encrypted: boolean): void {
+  const list = new StoredRecordList(read, shard, encrypted);
+  const write = jsonWriter(kinesisModel, 'GetRecordsOutput');
+  const direct = write({ Records: list, MillisBehindLatest: 0 }).bytes().toString('utf8');
+  const generic = JSON.stringify(shapeOutput(kinesisModel, { shape: 'GetRecordsOutput' }, { Records: list.items(), MillisBehindLatest: 0 }, 'json'));
+  assert.equal(direct, generic);
+}
+
+describe('records written straight from storage', () => {
+  it('match the generic writer: data of every length modulo 3, small and large', () => {
+    const sizes = [0, 1, 2, 3, 4, 5, 99, 100, 1023, 1024, 1025, 1026, 5000, 70_000];
+    same(readOf([stored(sizes.map((s) => `k${s}`), sizes, 1, 1_764_000_000_001)]), false);
+  });
+
+  it('match it for keys that need escaping or are not ASCII', () => {
+    const keys = ['plain', 'quo"te', 'back\\slash', 'ctl\u0001', 'emoji😀', 'tab\t', 'ünïcödé', '\u2028', '', 'x'.repeat(256), '\u007f'];
+    same(readOf([stored(keys, keys.map(() => 7), 0, 1_000)]), false);
+  });
+
+  it('match it across runs, with skipped leading entries, huge positions and encryption', () => {
+    const a = stored(['a', 'b', 'c'], [1, 2, 3], 10, 1_764_000_000_000, 1);
+    const b = stored(['d'], [4], Number.MAX_SAFE_INTEGER, 1_764_000_000_500);
+    same(readOf([a, b]), true);
+    same(readOf([a, b]), false);
+  });
+
+  it('write an empty list as []', () => {
+    same(readOf([]), false);
+    assert.equal(new StoredRecordList(readOf([]), shard, false).length, 0);
+  });
+});

@@ -1,0 +1,163 @@
+/**
+ * Records as GetRecords and SubscribeToShard return them. A read's records
+ * are written to JSON straight from the chunks they are stored in: the
+ * sequence number's digits, the data's base64 and the partition key's UTF-8
+ * go byte by byte into the answer, with no object or string per record. The
+ * same records as plain objects serve the other encoders (CBOR, events).
+ */
+import { ListView } from '../protocol/list-view.js';
+import type { ByteSink } from '../protocol/json-writer.js';
+import { recordsOf } from '../store/chunk.js';
+import type { ReadResult, StoredRecord } from '../store/stream-store.js';
+import { sequencePrefix, withPosition } from './sequence.js';
+import type { ShardMeta } from './streams.js';
+
+const prefixes = new WeakMap<ShardMeta, string>();
+
+function prefixOf(sh: ShardMeta): string {
+  let prefix = prefixes.get(sh);
+  if (prefix === undefined) prefixes.set(sh, (prefix = sequencePrefix(sh.createdMs, sh.index)));
+  return prefix;
+}
+
+/** A record's sequence number; the shard's constant prefix is worked out once. */
+export const sequenceOf = (sh: ShardMeta, n: number): string => withPosition(prefixOf(sh), n);
+
+/** A stored record as the Record shape. */
+export function recordOut(sh: ShardMeta, r: StoredRecord, encrypted: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    SequenceNumber: sequenceOf(sh, r.n),
+    ApproximateArrivalTimestamp: r.arrivalMs,
+    Data: r.data,
+    PartitionKey: r.partitionKey,
+  };
+  if (encrypted) out['EncryptionType'] = 'KMS';
+  return out;
+}
+
+const ascii = (s: string): Buffer => Buffer.from(s, 'latin1');
+const RECORD_OPEN = ascii('{"SequenceNumber":"');
+const AFTER_SEQUENCE = ascii('","ApproximateArrivalTimestamp":');
+const BEFORE_DATA = ascii(',"Data":"');
+const BEFORE_KEY = ascii('","PartitionKey":');
+const ENCRYPTED = ascii(',"EncryptionType":"KMS"');
+/** Bytes a record needs besides its key and data, with room to spare. */
+const FIXED_BYTES = 256;
+const POSITION_DIGITS = 35;
+const BASE64 = ascii('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/');
+/** Below this, base64 in JavaScript beats a call into C++ and a string. */
+const SMALL_DATA = 1024;
+
+function put(buf: Buffer, at: number, bytes: Buffer): number {
+  buf.set(bytes, at);
+  return at + bytes.length;
+}
+
+function base64Into(src: Buffer, start: number, end: number, buf: Buffer, at: number): number {
+  if (end - start > SMALL_DATA) return at + buf.write(src.toString('base64', start, end), at, 'latin1');
+  let i = start;
+  let o = at;
+  for (; i + 2 < end; i += 3) {
+    const v = (src[i]! << 16) | (src[i + 1]! << 8) | src[i + 2]!;
+    buf[o++] = BASE64[v >> 18]!;
+    buf[o++] = BASE64[(v >> 12) & 63]!;
+    buf[o++] = BASE64[(v >> 6) & 63]!;
+    buf[o++] = BASE64[v & 63]!;
+  }
+  if (i + 1 === end) {
+    const v = src[i]! << 16;
+    buf[o++] = BASE64[v >> 18]!;
+    buf[o++] = BASE64[(v >> 12) & 63]!;
+    buf[o++] = 0x3d;
+    buf[o++] = 0x3d;
+  } else if (i + 2 === end) {
+    const v = (src[i]! << 16) | (src[i + 1]! << 8);
+    buf[o++] = BASE64[v >> 18]!;
+    buf[o++] = BASE64[(v >> 12) & 63]!;
+    buf[o++] = BASE64[(v >> 6) & 63]!;
+    buf[o++] = 0x3d;
+  }
+  return o;
+}
+
+/** `n` in 35 digits, zero-padded. */
+function positionInto(n: number, buf: Buffer, at: number): number {
+  let k = at + POSITION_DIGITS;
+  let q = n;
+  do {
+    const digit = q % 10;
+    buf[--k] = 48 + digit;
+    q = (q - digit) / 10;
+  } while (q > 0);
+  while (k > at) buf[--k] = 48;
+  return at + POSITION_DIGITS;
+}
+
+/** A UTF-8 partition key as a JSON string: its bytes as they are unless one needs escaping. */
+function keyInto(chunk: Buffer, start: number, end: number, buf: Buffer, at: number): number {
+  for (let i = start; i < end; i++) {
+    const b = chunk[i]!;
+    if (b < 0x20 || b === 0x22 || b === 0x5c) return at + buf.write(JSON.stringify(chunk.toString('utf8', start, end)), at, 'utf8');
+  }
+  // Keys are short (at most 256 characters): a loop beats a call to copy().
+  let o = at;
+  buf[o++] = 0x22;
+  for (let i = start; i < end; i++) buf[o++] = chunk[i]!;
+  buf[o++] = 0x22;
+  return o;
+}
+
+export class StoredRecordList extends ListView<Record<string, unknown>> {
+  constructor(
+    private readonly read: ReadResult,
+    private readonly shard: ShardMeta,
+    private readonly encrypted: boolean,
+  ) {
+    super();
+  }
+
+  get length(): number {
+    return this.read.count;
+  }
+
+  items(): Array<Record<string, unknown>> {
+    return recordsOf(this.read.runs).map((r) => recordOut(this.shard, r, this.encrypted));
+  }
+
+  writeJson(sink: ByteSink): void {
+    const prefix = ascii(prefixOf(this.shard));
+    let buf = sink.room(1);
+    buf[sink.pos++] = 0x5b;
+    let first = true;
+    for (const run of this.read.runs) {
+      const { chunk } = run;
+      const arrival = ascii(String(run.arrivalMs / 1000));
+      let p = run.start;
+      for (let i = 0; i < run.count; i++) {
+        const keyAt = p + 2;
+        const keyEnd = keyAt + ((chunk[p]! << 8) | chunk[p + 1]!);
+        const dataAt = keyEnd + 4;
+        const dataEnd = dataAt + chunk.readUInt32BE(keyEnd);
+        buf = sink.room(FIXED_BYTES + (keyEnd - keyAt) * 6 + Math.ceil((dataEnd - dataAt) / 3) * 4);
+        let o = sink.pos;
+        if (!first) buf[o++] = 0x2c;
+        first = false;
+        o = put(buf, o, RECORD_OPEN);
+        o = put(buf, o, prefix);
+        o = positionInto(run.firstN + i, buf, o);
+        o = put(buf, o, AFTER_SEQUENCE);
+        o = put(buf, o, arrival);
+        o = put(buf, o, BEFORE_DATA);
+        o = base64Into(chunk, dataAt, dataEnd, buf, o);
+        o = put(buf, o, BEFORE_KEY);
+        o = keyInto(chunk, keyAt, keyEnd, buf, o);
+        if (this.encrypted) o = put(buf, o, ENCRYPTED);
+        buf[o++] = 0x7d;
+        sink.pos = o;
+        p = dataEnd;
+      }
+    }
+    buf = sink.room(1);
+    buf[sink.pos++] = 0x5d;
+  }
+}
