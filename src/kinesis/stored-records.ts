@@ -12,16 +12,27 @@ import type { ReadResult, StoredRecord } from '../store/stream-store.js';
 import { sequencePrefix, withPosition } from './sequence.js';
 import type { ShardMeta } from './streams.js';
 
-const prefixes = new WeakMap<ShardMeta, string>();
+export const ascii = (s: string): Buffer => Buffer.from(s, 'latin1');
 
-function prefixOf(sh: ShardMeta): string {
+/** What every sequence number of a shard starts with, as text and as bytes; worked out once per shard. */
+interface SequencePrefix {
+  readonly text: string;
+  readonly bytes: Buffer;
+}
+
+const prefixes = new WeakMap<ShardMeta, SequencePrefix>();
+
+export function prefixOf(sh: ShardMeta): SequencePrefix {
   let prefix = prefixes.get(sh);
-  if (prefix === undefined) prefixes.set(sh, (prefix = sequencePrefix(sh.createdMs, sh.index)));
+  if (prefix === undefined) {
+    const text = sequencePrefix(sh.createdMs, sh.index);
+    prefixes.set(sh, (prefix = { text, bytes: ascii(text) }));
+  }
   return prefix;
 }
 
-/** A record's sequence number; the shard's constant prefix is worked out once. */
-export const sequenceOf = (sh: ShardMeta, n: number): string => withPosition(prefixOf(sh), n);
+/** A record's sequence number. */
+export const sequenceOf = (sh: ShardMeta, n: number): string => withPosition(prefixOf(sh).text, n);
 
 /** A stored record as the Record shape. */
 export function recordOut(sh: ShardMeta, r: StoredRecord, encrypted: boolean): Record<string, unknown> {
@@ -35,7 +46,6 @@ export function recordOut(sh: ShardMeta, r: StoredRecord, encrypted: boolean): R
   return out;
 }
 
-const ascii = (s: string): Buffer => Buffer.from(s, 'latin1');
 const RECORD_OPEN = ascii('{"SequenceNumber":"');
 const AFTER_SEQUENCE = ascii('","ApproximateArrivalTimestamp":');
 const BEFORE_DATA = ascii(',"Data":"');
@@ -48,7 +58,8 @@ const BASE64 = ascii('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
 /** Below this, base64 in JavaScript beats a call into C++ and a string. */
 const SMALL_DATA = 1024;
 
-function put(buf: Buffer, at: number, bytes: Buffer): number {
+/** Copies `bytes` into `buf` at `at`; returns the offset after them. */
+export function put(buf: Buffer, at: number, bytes: Buffer): number {
   buf.set(bytes, at);
   return at + bytes.length;
 }
@@ -80,8 +91,8 @@ function base64Into(src: Buffer, start: number, end: number, buf: Buffer, at: nu
   return o;
 }
 
-/** `n` in 35 digits, zero-padded. */
-function positionInto(n: number, buf: Buffer, at: number): number {
+/** `n` in 35 digits, zero-padded (the position part of a sequence number). */
+export function positionInto(n: number, buf: Buffer, at: number): number {
   let k = at + POSITION_DIGITS;
   let q = n;
   do {
@@ -125,7 +136,7 @@ export class StoredRecordList extends ListView<Record<string, unknown>> {
   }
 
   writeJson(sink: ByteSink): void {
-    const prefix = ascii(prefixOf(this.shard));
+    const prefix = prefixOf(this.shard).bytes;
     let buf = sink.room(1);
     buf[sink.pos++] = 0x5b;
     let first = true;

@@ -14,26 +14,46 @@ export interface ChunkEntry {
   readonly data: Buffer;
 }
 
-export function encodeChunk(entries: readonly ChunkEntry[]): Buffer {
-  let size = 0;
-  const keys = entries.map((e) => {
-    const k = Buffer.from(e.partitionKey, 'utf8');
-    size += 6 + k.length + e.data.length;
-    return k;
-  });
-  const out = Buffer.allocUnsafe(size);
-  let p = 0;
-  entries.forEach((e, i) => {
-    const k = keys[i]!;
-    out.writeUInt16BE(k.length, p);
-    k.copy(out, p + 2);
-    p += 2 + k.length;
-    out.writeUInt32BE(e.data.length, p);
-    e.data.copy(out, p + 4);
-    p += 4 + e.data.length;
-  });
-  return out;
+/**
+ * Packs entries into chunks, reusing one buffer: each result is valid until
+ * the next encode() (SQLite copies a blob when it is bound, so the store
+ * never needs a fresh buffer per chunk).
+ */
+export class ChunkWriter {
+  private buf = Buffer.alloc(0);
+
+  encode(entries: readonly ChunkEntry[]): Buffer {
+    let bound = 0;
+    for (const e of entries) bound += 6 + e.partitionKey.length * 3 + e.data.length;
+    if (bound > this.buf.length) this.buf = Buffer.allocUnsafeSlow(Math.max(bound, this.buf.length * 2, 64 * 1024));
+    const out = this.buf;
+    let p = 0;
+    for (const e of entries) {
+      const key = e.partitionKey;
+      const keyAt = p + 2;
+      let q = keyAt;
+      // Keys are short and nearly always ASCII: a loop beats a call into the UTF-8 encoder.
+      for (let i = 0; i < key.length; i++) {
+        const c = key.charCodeAt(i);
+        if (c >= 0x80) {
+          q = keyAt + out.write(key, keyAt, 'utf8');
+          break;
+        }
+        out[q++] = c;
+      }
+      const keyBytes = q - keyAt;
+      out[p] = keyBytes >> 8;
+      out[p + 1] = keyBytes & 0xff;
+      out.writeUInt32BE(e.data.length, q);
+      out.set(e.data, q + 4);
+      p = q + 4 + e.data.length;
+    }
+    return out.subarray(0, p);
+  }
 }
+
+/** A chunk in a buffer of its own. */
+export const encodeChunk = (entries: readonly ChunkEntry[]): Buffer => Buffer.from(new ChunkWriter().encode(entries));
 
 /** Byte offset just past the entry that starts at `p`. */
 export function entryEnd(chunk: Buffer, p: number): number {

@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeChunk, entryDataLength, entryEnd, MAX_CHUNK_BYTES, MAX_CHUNK_RECORDS, type ChunkEntry } from './chunk.js';
+import { ChunkWriter, entryDataLength, entryEnd, MAX_CHUNK_BYTES, MAX_CHUNK_RECORDS } from './chunk.js';
 import type { DocumentStore } from './documents.js';
 import type { Appended, NewRecord, ReadOptions, ReadResult, RecordRun, ShardRef, StreamStore } from './stream-store.js';
 
@@ -33,7 +33,7 @@ interface OpenChunk {
   readonly shard: number;
   readonly firstN: number;
   readonly arrivalMs: number;
-  readonly entries: ChunkEntry[];
+  readonly entries: NewRecord[];
   bytes: number;
 }
 
@@ -41,7 +41,9 @@ const DELETE_BATCH = 500;
 
 export class SqliteStore implements StreamStore, DocumentStore {
   private readonly db: Database.Database;
-  private readonly tails = new Map<string, ShardTail>();
+  /** stream → shard → its last position and arrival. */
+  private readonly tails = new Map<number, Map<number, ShardTail>>();
+  private readonly chunkWriter = new ChunkWriter();
   private pending: PendingAppend[] = [];
   private flushScheduled = false;
   private closed = false;
@@ -123,16 +125,10 @@ export class SqliteStore implements StreamStore, DocumentStore {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
-    const saved = new Map<string, ShardTail>();
-    for (const b of batch) for (const r of b.records) {
-      const key = `${r.stream}:${r.shard}`;
-      if (!saved.has(key)) saved.set(key, { ...this.tail(r) });
-    }
     let results: Appended[][];
     try {
       results = this.commitBatch(batch);
     } catch (e) {
-      for (const [key, tail] of saved) this.tails.set(key, tail);
       for (const b of batch) b.reject(e);
       return;
     }
@@ -140,46 +136,55 @@ export class SqliteStore implements StreamStore, DocumentStore {
   }
 
   private tail(ref: ShardRef): ShardTail {
-    const key = `${ref.stream}:${ref.shard}`;
-    let t = this.tails.get(key);
+    let shards = this.tails.get(ref.stream);
+    if (!shards) this.tails.set(ref.stream, (shards = new Map()));
+    let t = shards.get(ref.shard);
     if (!t) {
       const row = this.stmt.tail.get(ref.stream, ref.shard) as { last_n: number; arrival: number } | undefined;
       t = { n: row?.last_n ?? 0, arrivalMs: row?.arrival ?? 0 };
-      this.tails.set(key, t);
+      shards.set(ref.shard, t);
     }
     return t;
   }
 
-  /** Gives every record its position, packs each shard's records into chunks, and writes them. */
+  /**
+   * Gives every record its position, packs each shard's records into chunks,
+   * and writes them. If writing fails, the positions given out are taken back.
+   */
   private commit(batch: PendingAppend[]): Appended[][] {
-    const open = new Map<string, OpenChunk>();
-    const full: OpenChunk[] = [];
+    const touched = new Map<ShardTail, { readonly n: number; readonly arrivalMs: number; chunk?: OpenChunk }>();
+    const chunks: OpenChunk[] = [];
     const now = Date.now();
-    const results = batch.map((b) => b.records.map((r) => {
-      const key = `${r.stream}:${r.shard}`;
-      const t = this.tail(r);
-      const n = Math.max(t.n, r.after ?? 0) + 1;
-      // Arrival times never go backwards within a shard (timestamp look-ups bisect on them).
-      const arrivalMs = Math.max(now, t.arrivalMs);
-      let c = open.get(key);
-      if (c && (n !== c.firstN + c.entries.length || c.entries.length >= MAX_CHUNK_RECORDS || c.bytes + r.data.length > MAX_CHUNK_BYTES)) {
-        full.push(c);
-        c = undefined;
+    try {
+      const results = batch.map((b) => b.records.map((r) => {
+        const t = this.tail(r);
+        let state = touched.get(t);
+        if (!state) touched.set(t, (state = { n: t.n, arrivalMs: t.arrivalMs }));
+        const n = Math.max(t.n, r.after ?? 0) + 1;
+        // Arrival times never go backwards within a shard (timestamp look-ups bisect on them).
+        const arrivalMs = Math.max(now, t.arrivalMs);
+        let c = state.chunk;
+        if (!c || n !== c.firstN + c.entries.length || c.entries.length >= MAX_CHUNK_RECORDS || c.bytes + r.data.length > MAX_CHUNK_BYTES) {
+          c = state.chunk = { stream: r.stream, shard: r.shard, firstN: n, arrivalMs, entries: [], bytes: 0 };
+          chunks.push(c);
+        }
+        c.entries.push(r);
+        c.bytes += r.data.length;
+        t.n = n;
+        t.arrivalMs = arrivalMs;
+        return { n, arrivalMs: c.arrivalMs };
+      }));
+      for (const c of chunks) {
+        this.stmt.insertChunk.run(c.stream, c.shard, c.firstN, c.firstN + c.entries.length - 1, c.arrivalMs, this.chunkWriter.encode(c.entries));
       }
-      if (!c) {
-        c = { stream: r.stream, shard: r.shard, firstN: n, arrivalMs, entries: [], bytes: 0 };
-        open.set(key, c);
+      return results;
+    } catch (e) {
+      for (const [t, before] of touched) {
+        t.n = before.n;
+        t.arrivalMs = before.arrivalMs;
       }
-      c.entries.push({ partitionKey: r.partitionKey, data: r.data });
-      c.bytes += r.data.length;
-      t.n = n;
-      t.arrivalMs = arrivalMs;
-      return { n, arrivalMs: c.arrivalMs };
-    }));
-    for (const c of [...full, ...open.values()]) {
-      this.stmt.insertChunk.run(c.stream, c.shard, c.firstN, c.firstN + c.entries.length - 1, c.arrivalMs, encodeChunk(c.entries));
+      throw e;
     }
-    return results;
   }
 
   read(ref: ShardRef, o: ReadOptions): Promise<ReadResult> {
@@ -269,7 +274,7 @@ export class SqliteStore implements StreamStore, DocumentStore {
   }
 
   async dropStream(stream: number): Promise<void> {
-    for (const key of [...this.tails.keys()]) if (key.startsWith(`${stream}:`)) this.tails.delete(key);
+    this.tails.delete(stream);
     while (!this.closed && this.stmt.deleteStreamChunks.run(stream, DELETE_BATCH).changes > 0) {
       await new Promise((r) => setImmediate(r));
     }

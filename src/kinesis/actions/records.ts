@@ -6,6 +6,7 @@ import { invalidArgument, streamNameOf, type KinesisContext, type StreamTarget }
 import { javaDateString } from '../iterators.js';
 import { explicitHash, partitionKeyHash, route, soleOpenShard } from '../routing.js';
 import { parseSequence } from '../sequence.js';
+import { PutResultList, type PutOutcome } from '../put-results.js';
 import { sequenceOf, StoredRecordList } from '../stored-records.js';
 import { shardIdOf, shardIndexOf } from '../shard-ids.js';
 import { isOpen, shardId, type ShardMeta, type StreamMeta } from '../streams.js';
@@ -78,30 +79,31 @@ export async function putRecords(ctx: KinesisContext, input: StreamTarget & { Re
   const name = streamNameOf(ctx, input);
   const s = ctx.registry.requireReadable(name);
   const max = maxRecordBytes(s);
-  const oversized = input.Records.flatMap((r, i) => (r.Data.length > max ? [tooLarge(`records.${i + 1}.member.data`, r, max)] : []));
+  const records = input.Records;
+  const oversized = records.flatMap((r, i) => (r.Data.length > max ? [tooLarge(`records.${i + 1}.member.data`, r, max)] : []));
   if (oversized.length > 0) throw validationError(oversized.slice(0, 10));
-  let total = 0;
-  for (const r of input.Records) total += r.Data.length + Buffer.byteLength(r.PartitionKey);
-  if (total > MAX_PUT_RECORDS_BYTES) throw invalidArgument('Records size exceeds 5 MB limit');
+  const sizes = records.map((r) => r.Data.length + Buffer.byteLength(r.PartitionKey));
+  if (sizes.reduce((a, b) => a + b, 0) > MAX_PUT_RECORDS_BYTES) throw invalidArgument('Records size exceeds 5 MB limit');
   // Route every record first: one bad ExplicitHashKey fails the whole call, as in AWS.
-  const shards = input.Records.map((r) => shardFor(s, r));
+  const shards = records.map((r) => shardFor(s, r));
   // Throttled records fail one by one; the rest are written.
-  const admitted = input.Records.map((r, i) => ctx.limiter.admitWrite(s.id, name, shardId(shards[i]!), r.Data.length + Buffer.byteLength(r.PartitionKey)));
+  const admitted = shards.map((sh, i) => ctx.limiter.admitWrite(s.id, name, shardId(sh), sizes[i]!));
   const batch: NewRecord[] = [];
-  input.Records.forEach((r, i) => {
+  records.forEach((r, i) => {
     if (admitted[i]) batch.push({ stream: s.id, shard: shards[i]!.index, partitionKey: r.PartitionKey, data: r.Data });
   });
   const done = await ctx.store.append(batch);
   for (const sh of new Set(shards)) ctx.notifier.signal({ stream: s.id, shard: sh.index });
   let next = 0;
-  const results = input.Records.map((_, i) => {
-    const sh = shards[i]!;
-    if (!admitted[i]) return { ErrorCode: 'ProvisionedThroughputExceededException', ErrorMessage: ctx.limiter.rateExceeded(name, shardId(sh)) };
-    return { SequenceNumber: sequenceOf(sh, done[next++]!.n), ShardId: shardId(sh) };
+  let failed = 0;
+  const outcomes = shards.map((sh, i): PutOutcome => {
+    if (admitted[i]) return { shard: sh, n: done[next++]!.n };
+    failed++;
+    return { errorCode: 'ProvisionedThroughputExceededException', errorMessage: ctx.limiter.rateExceeded(name, shardId(sh)) };
   });
   return {
-    FailedRecordCount: admitted.filter((a) => !a).length,
-    Records: results,
+    FailedRecordCount: failed,
+    Records: new PutResultList(outcomes),
     ...(s.encryption.type === 'KMS' ? { EncryptionType: 'KMS' } : {}),
   };
 }
