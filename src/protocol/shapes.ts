@@ -192,11 +192,20 @@ function patternFor(p: string): RegExp {
   return re;
 }
 
+/**
+ * Where a value lies, as a stack of segments: a member's lower-camel name, or
+ * a list index (rendered "3.member"). Kept as a stack and rendered only when
+ * a constraint fails, so valid input builds no path strings at all.
+ */
+type PathStack = Array<string | number>;
+
+const renderPath = (path: PathStack): string => path.map((seg) => (typeof seg === 'number' ? `${seg + 1}.member` : seg)).join('.');
+
 class Collector {
   readonly messages: string[] = [];
-  add(value: string, path: string, constraint: string): void {
+  add(value: string, path: PathStack, constraint: string): void {
     if (this.messages.length < MAX_MESSAGES) {
-      this.messages.push(`Value ${value} at '${path}' failed to satisfy constraint: ${constraint}`);
+      this.messages.push(`Value ${value} at '${renderPath(path)}' failed to satisfy constraint: ${constraint}`);
     }
   }
   get full(): boolean {
@@ -204,40 +213,70 @@ class Collector {
   }
 }
 
-function validateValue(model: ServiceModel, ref: MemberRef, v: unknown, path: string, required: boolean, out: Collector): void {
+function validateValue(model: ServiceModel, ref: MemberRef, v: unknown, path: PathStack, required: boolean, out: Collector): void {
   const shape = model.shapes[ref.shape]!;
   if (v === undefined) {
     if (required) out.add('null', path, 'Member must not be null');
     return;
   }
-  const rendered = (): string => renderValue(shape, v);
-  if (shape.type === 'string' && shape.pattern !== undefined && !patternFor(shape.pattern).test(v as string)) {
-    out.add(rendered(), path, `Member must satisfy regular expression pattern: ${shape.pattern}`);
-  }
-  if ((shape.type === 'string' || shape.type === 'blob' || shape.type === 'list' || shape.type === 'map')) {
-    const n = lengthOf(shape, v);
-    if (shape.min !== undefined && n < shape.min) out.add(rendered(), path, `Member must have length greater than or equal to ${shape.min}`);
-    if (shape.max !== undefined && n > shape.max) out.add(rendered(), path, `Member must have length less than or equal to ${shape.max}`);
-  }
-  if (shape.type === 'integer' || shape.type === 'long' || shape.type === 'double' || shape.type === 'float') {
-    const n = v as number;
-    if (shape.min !== undefined && n < shape.min) out.add(rendered(), path, `Member must have value greater than or equal to ${shape.min}`);
-    if (shape.max !== undefined && n > shape.max) out.add(rendered(), path, `Member must have value less than or equal to ${shape.max}`);
-  }
-  if (shape.type === 'string' && shape.enum && !shape.enum.includes(v as string)) {
-    out.add(rendered(), path, `Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
-  }
-  if (shape.type === 'list') {
-    (v as unknown[]).forEach((item, i) => validateValue(model, shape.member, item, `${path}.${i + 1}.member`, false, out));
-  } else if (shape.type === 'map') {
-    const keyShape = model.shapes[shape.key.shape]!;
-    for (const [k, item] of Object.entries(v as Record<string, unknown>)) {
-      if (keyShape.type === 'string') validateValue(model, shape.key, k, `${path}.${k}.key`, false, out);
-      validateValue(model, shape.value, item, `${path}.${k}.member`, false, out);
+  switch (shape.type) {
+    case 'string':
+      if (shape.pattern !== undefined && !patternFor(shape.pattern).test(v as string)) {
+        out.add(renderValue(shape, v), path, `Member must satisfy regular expression pattern: ${shape.pattern}`);
+      }
+      checkLength(shape, v, path, out);
+      if (shape.enum && !shape.enum.includes(v as string)) {
+        out.add(renderValue(shape, v), path, `Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
+      }
+      return;
+    case 'blob':
+      checkLength(shape, v, path, out);
+      return;
+    case 'integer':
+    case 'long':
+    case 'double':
+    case 'float': {
+      const n = v as number;
+      if (shape.min !== undefined && n < shape.min) out.add(renderValue(shape, v), path, `Member must have value greater than or equal to ${shape.min}`);
+      if (shape.max !== undefined && n > shape.max) out.add(renderValue(shape, v), path, `Member must have value less than or equal to ${shape.max}`);
+      return;
     }
-  } else if (shape.type === 'structure') {
-    validateMembers(model, shape, v as Record<string, unknown>, `${path}.`, out);
+    case 'list': {
+      checkLength(shape, v, path, out);
+      const items = v as unknown[];
+      for (let i = 0; i < items.length; i++) {
+        path.push(i);
+        validateValue(model, shape.member, items[i], path, false, out);
+        path.pop();
+      }
+      return;
+    }
+    case 'map': {
+      checkLength(shape, v, path, out);
+      const keyShape = model.shapes[shape.key.shape]!;
+      for (const [k, item] of Object.entries(v as Record<string, unknown>)) {
+        path.push(`${k}.key`);
+        if (keyShape.type === 'string') validateValue(model, shape.key, k, path, false, out);
+        path[path.length - 1] = `${k}.member`;
+        validateValue(model, shape.value, item, path, false, out);
+        path.pop();
+      }
+      return;
+    }
+    case 'structure':
+      validateMembers(model, shape, v as Record<string, unknown>, path, out);
+      return;
+    default:
+      return;
   }
+}
+
+function checkLength(shape: Shape, v: unknown, path: PathStack, out: Collector): void {
+  const { min, max } = shape as { min?: number; max?: number };
+  if (min === undefined && max === undefined) return;
+  const n = lengthOf(shape, v);
+  if (min !== undefined && n < min) out.add(renderValue(shape, v), path, `Member must have length greater than or equal to ${min}`);
+  if (max !== undefined && n > max) out.add(renderValue(shape, v), path, `Member must have length less than or equal to ${max}`);
 }
 
 interface MemberOrder {
@@ -259,10 +298,12 @@ function memberOrder(shape: Extract<Shape, { type: 'structure' }>): MemberOrder 
   return order;
 }
 
-function validateMembers(model: ServiceModel, shape: Extract<Shape, { type: 'structure' }>, v: Record<string, unknown>, prefix: string, out: Collector): void {
+function validateMembers(model: ServiceModel, shape: Extract<Shape, { type: 'structure' }>, v: Record<string, unknown>, path: PathStack, out: Collector): void {
   for (const m of memberOrder(shape).members) {
     if (out.full) return;
-    validateValue(model, m.ref, v[m.name], prefix + m.path, m.required, out);
+    path.push(m.path);
+    validateValue(model, m.ref, v[m.name], path, m.required, out);
+    path.pop();
   }
 }
 
@@ -271,7 +312,7 @@ export function validateInput(model: ServiceModel, shapeName: string, input: Rec
   const shape = model.shapes[shapeName];
   if (!shape || shape.type !== 'structure') return;
   const out = new Collector();
-  validateMembers(model, shape, input, '', out);
+  validateMembers(model, shape, input, [], out);
   if (out.messages.length > 0) throw validationError(out.messages);
 }
 
