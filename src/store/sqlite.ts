@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { BackgroundCheckpointer } from './checkpointer.js';
 import { ChunkWriter, entryDataLength, entryEnd, MAX_CHUNK_BYTES, MAX_CHUNK_RECORDS } from './chunk.js';
 import type { DocumentStore } from './documents.js';
 import type { Appended, NewRecord, ReadOptions, ReadResult, RecordRun, ShardRef, StreamStore } from './stream-store.js';
@@ -54,11 +55,16 @@ export class SqliteStore implements StreamStore, DocumentStore {
     Database.Statement
   >;
   private readonly commitBatch: (batch: PendingAppend[]) => Appended[][];
+  private readonly checkpointer?: BackgroundCheckpointer;
 
   /** `dir` undefined = in memory. */
   constructor(dir: string | undefined) {
     if (dir !== undefined) mkdirSync(dir, { recursive: true });
-    this.db = new Database(dir === undefined ? ':memory:' : join(dir, 'sluice.db'));
+    const file = dir === undefined ? undefined : join(dir, 'sluice.db');
+    this.db = new Database(file ?? ':memory:');
+    // Takes effect only when the database is created. Larger pages mean fewer
+    // log frames (and writes) per chunk.
+    this.db.pragma('page_size = 16384');
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('cache_size = -4000');
@@ -92,6 +98,11 @@ export class SqliteStore implements StreamStore, DocumentStore {
     };
     this.stmt.chunksFrom.raw(true);
     this.commitBatch = this.db.transaction((batch: PendingAppend[]) => this.commit(batch));
+    if (file !== undefined) {
+      this.checkpointer = new BackgroundCheckpointer(file, (e) => {
+        process.stderr.write(`sluice: background checkpoints stopped (${e instanceof Error ? e.message : String(e)}); SQLite checkpoints inline instead\n`);
+      });
+    }
   }
 
   // ------------------------------------------------------------ records
@@ -128,6 +139,7 @@ export class SqliteStore implements StreamStore, DocumentStore {
     let results: Appended[][];
     try {
       results = this.commitBatch(batch);
+      this.checkpointer?.committed();
     } catch (e) {
       for (const b of batch) b.reject(e);
       return;
@@ -314,6 +326,7 @@ export class SqliteStore implements StreamStore, DocumentStore {
     if (this.closed) return;
     this.flush();
     this.closed = true;
+    await this.checkpointer?.close();
     this.db.close();
   }
 }
