@@ -6,10 +6,12 @@
  * SluiceResponse.onSent); one never returned is simply collected.
  */
 export const POOLED_MIN_BYTES = 64 * 1024;
-const KEEP = 8;
+/** The most the pool holds on to, so a burst of huge answers does not stay resident. */
+const KEEP_BYTES = 32 * 1024 * 1024;
 
 export class BufferPool {
   private readonly free: Buffer[] = [];
+  private kept = 0;
 
   /** A buffer of at least `size` bytes (contents undefined). */
   acquire(size: number): Buffer {
@@ -17,6 +19,7 @@ export class BufferPool {
       const b = this.free[i]!;
       if (b.length >= size) {
         this.free.splice(i, 1);
+        this.kept -= b.length;
         return b;
       }
     }
@@ -24,9 +27,10 @@ export class BufferPool {
   }
 
   release(buf: Buffer): void {
-    if (buf.length < POOLED_MIN_BYTES || this.free.includes(buf)) return;
-    if (this.free.length >= KEEP) this.free.shift();
+    if (buf.length < POOLED_MIN_BYTES || buf.length > KEEP_BYTES || this.free.includes(buf)) return;
+    while (this.kept + buf.length > KEEP_BYTES) this.kept -= this.free.shift()!.length;
     this.free.push(buf);
+    this.kept += buf.length;
   }
 }
 
