@@ -39,6 +39,7 @@ interface OpenChunk {
 }
 
 const DELETE_BATCH = 500;
+const BACKGROUND_CHECKPOINTS_AFTER_BYTES = 16 * 1024 * 1024;
 
 export class SqliteStore implements StreamStore, DocumentStore {
   private readonly db: Database.Database;
@@ -55,7 +56,9 @@ export class SqliteStore implements StreamStore, DocumentStore {
     Database.Statement
   >;
   private readonly commitBatch: (batch: PendingAppend[]) => Appended[][];
-  private readonly checkpointer?: BackgroundCheckpointer;
+  private readonly file: string | undefined;
+  private checkpointer?: BackgroundCheckpointer;
+  private bytesWritten = 0;
 
   /** `dir` undefined = in memory. */
   constructor(dir: string | undefined) {
@@ -98,11 +101,23 @@ export class SqliteStore implements StreamStore, DocumentStore {
     };
     this.stmt.chunksFrom.raw(true);
     this.commitBatch = this.db.transaction((batch: PendingAppend[]) => this.commit(batch));
-    if (file !== undefined) {
-      this.checkpointer = new BackgroundCheckpointer(file, (e) => {
-        process.stderr.write(`sluice: background checkpoints stopped (${e instanceof Error ? e.message : String(e)}); SQLite checkpoints inline instead\n`);
-      });
+    this.file = file;
+  }
+
+  /**
+   * Checkpoints move to a worker thread once the store has taken a fair amount
+   * of writes: a lightly used server does not need the thread (about 10 MiB).
+   */
+  private committed(): void {
+    if (this.checkpointer) {
+      this.checkpointer.committed();
+      return;
     }
+    if (this.file === undefined || this.bytesWritten < BACKGROUND_CHECKPOINTS_AFTER_BYTES) return;
+    this.checkpointer = new BackgroundCheckpointer(this.file, (e) => {
+      process.stderr.write(`sluice: background checkpoints stopped (${e instanceof Error ? e.message : String(e)}); SQLite checkpoints inline instead\n`);
+    });
+    this.checkpointer.committed();
   }
 
   // ------------------------------------------------------------ records
@@ -139,7 +154,7 @@ export class SqliteStore implements StreamStore, DocumentStore {
     let results: Appended[][];
     try {
       results = this.commitBatch(batch);
-      this.checkpointer?.committed();
+      this.committed();
     } catch (e) {
       for (const b of batch) b.reject(e);
       return;
@@ -187,7 +202,9 @@ export class SqliteStore implements StreamStore, DocumentStore {
         return { n, arrivalMs: c.arrivalMs };
       }));
       for (const c of chunks) {
-        this.stmt.insertChunk.run(c.stream, c.shard, c.firstN, c.firstN + c.entries.length - 1, c.arrivalMs, this.chunkWriter.encode(c.entries));
+        const encoded = this.chunkWriter.encode(c.entries);
+        this.stmt.insertChunk.run(c.stream, c.shard, c.firstN, c.firstN + c.entries.length - 1, c.arrivalMs, encoded);
+        this.bytesWritten += encoded.length;
       }
       return results;
     } catch (e) {
