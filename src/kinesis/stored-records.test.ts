@@ -15,7 +15,7 @@ function stored(keys: string[], sizes: number[], firstN: number, arrivalMs: numb
   const chunk = encodeChunk(keys.map((k, i) => ({ partitionKey: k, data: Buffer.from(Array.from({ length: sizes[i]! }, (_, j) => (j * 37 + i) & 255)) })));
   let start = 0;
   for (let i = 0; i < skip; i++) start = entryEnd(chunk, start);
-  return { chunk, start, end: chunk.length, firstN: firstN + skip, count: keys.length - skip, arrivalMs };
+  return { chunk, start, firstN: firstN + skip, count: keys.length - skip, arrivalMs };
 }
 
 const readOf = (runs: RecordRun[]): ReadResult => ({ runs, count: runs.reduce((n, r) => n + r.count, 0), dataBytes: 0 });

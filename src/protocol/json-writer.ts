@@ -10,6 +10,7 @@
  * one short string and written at once. So a 10,000-record GetRecords answer
  * never exists as one huge string: every record's text dies young (cheap for
  * the garbage collector) and nothing is flattened or re-encoded at the end.
+ * A list handed over as a ListView (list-view.ts) writes itself.
  */
 import { blobBase64, type BlobValue } from './blob.js';
 import { POOLED_MIN_BYTES, type BufferPool } from './buffer-pool.js';

@@ -18,6 +18,23 @@ describe('SqliteStore', () => {
     await s.close();
   });
 
+  it('reads from the middle of a chunk, across chunks, up to a limit or a last position', async () => {
+    const s = new SqliteStore(undefined);
+    const ref = { stream: 1, shard: 0 };
+    await s.append([1, 2, 3, 4].map((i) => rec(1, 0, i))); // one chunk: positions 1–4
+    await s.append([5, 6, 7].map((i) => rec(1, 0, i))); // another: 5–7
+    const keys = async (o: Partial<ReadOptions>) => (await readAll(s, ref, { from: 0, limit: 100, maxBytes: 1e9, notBeforeMs: 0, ...o })).map((r) => `${r.n}:${r.partitionKey}`);
+    assert.deepEqual(await keys({ from: 3, limit: 3 }), ['3:k3', '4:k4', '5:k5']);
+    assert.deepEqual(await keys({ from: 2, to: 5 }), ['2:k2', '3:k3', '4:k4', '5:k5']);
+    assert.deepEqual(await keys({ from: 6 }), ['6:k6', '7:k7']);
+    assert.deepEqual(await keys({ from: 8 }), []);
+    const read = await s.read(ref, { from: 3, limit: 3, maxBytes: 1e9, notBeforeMs: 0 });
+    assert.equal(read.count, 3);
+    assert.equal(read.dataBytes, 6);
+    assert.equal(read.runs.length, 2);
+    await s.close();
+  });
+
   it('honours a minimum position (SequenceNumberForOrdering)', async () => {
     const s = new SqliteStore(undefined);
     await s.append([rec(1, 0, 1)]);

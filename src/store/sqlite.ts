@@ -244,7 +244,7 @@ export class SqliteStore implements StreamStore, DocumentStore {
         taken++;
         p = entryEnd(chunk, p);
       }
-      if (taken > 0) runs.push({ chunk, start, end: p, firstN: runFirst, count: taken, arrivalMs });
+      if (taken > 0) runs.push({ chunk, start, firstN: runFirst, count: taken, arrivalMs });
       if (full || count >= o.limit) {
         rows.return?.();
         break;

@@ -42,9 +42,8 @@ export interface StoredRecord {
  */
 export interface RecordRun {
   readonly chunk: Buffer;
-  /** Byte offset of the run's first entry, and just past its last. */
+  /** Byte offset of the run's first entry; `count` entries follow from there. */
   readonly start: number;
-  readonly end: number;
   readonly firstN: number;
   readonly count: number;
   readonly arrivalMs: number;
