@@ -138,7 +138,8 @@ export class StoredRecordList extends ListView<Record<string, unknown>> {
 
   writeJson(sink: ByteSink): void {
     const prefix = prefixOf(this.shard).bytes;
-    let buf = sink.room(1);
+    // Room for the whole list up front (keys aside), so the answer is not copied as it grows.
+    let buf = sink.room(this.read.count * FIXED_BYTES + Math.ceil(this.read.dataBytes / 3) * 4 + 2);
     buf[sink.pos++] = 0x5b;
     let first = true;
     for (const run of this.read.runs) {

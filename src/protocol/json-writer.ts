@@ -91,6 +91,8 @@ function listViewText(v: ListView): string {
   return sink.bytes().toString('utf8');
 }
 
+const MAX_HINT = 256 * 1024;
+
 /** Helpers generated code may call, passed in by name. */
 const RUNTIME = { writeBlob, writeNumber, writeTimestamp, isListView, listViewText };
 
@@ -114,8 +116,9 @@ export function jsonWriter(model: ServiceModel, shapeName: string): (v: unknown,
     write = (v, pool) => {
       const sink = new ByteSink(hint, pool);
       w.sink(v, sink);
-      // With slack: writers reserve room ahead of what they write.
-      hint = sink.pos + (sink.pos >> 3) + 1024;
+      // With slack, as writers reserve room ahead of what they write; capped, so one huge
+      // answer does not make every answer after it start huge (big lists size themselves).
+      hint = Math.min(MAX_HINT, sink.pos + (sink.pos >> 3) + 1024);
       return sink;
     };
     known.set(shapeName, write);
