@@ -3,7 +3,7 @@
  * JSON/CBOR protocol in front, typed actions behind, and a background sweep
  * that deletes records past their stream's retention.
  */
-import { randomBytes } from 'node:crypto';
+import { extendedRequestId } from '../server/extended-request-id.js';
 import { handleJsonRpc, type OperationHandler } from '../protocol/json-rpc.js';
 import type { Service, SluiceRequest, SluiceResponse } from '../server/types.js';
 import type { DocumentStore } from '../store/documents.js';
@@ -159,7 +159,7 @@ export async function createKinesisService(options: KinesisOptions, store: Strea
     matches: isKinesisRequest,
     async handle(req): Promise<SluiceResponse> {
       const res = await handleJsonRpc(rpc, req);
-      return { ...res, headers: { ...res.headers, 'x-amz-id-2': randomBytes(54).toString('base64') } };
+      return { ...res, headers: { ...res.headers, 'x-amz-id-2': extendedRequestId() } };
     },
     close() {
       clearInterval(sweep);
