@@ -5,6 +5,7 @@ import { ConfirmButton } from '../components/ConfirmButton.js';
 import { Field } from '../components/Field.js';
 import { PageHeader } from '../components/Layout.js';
 import { Link } from '../components/Link.js';
+import { TableHead } from '../components/TableHead.js';
 import { apigateway, type RestApi } from '../clients/apigateway.js';
 import { formatEpochSeconds } from '../lib/format.js';
 import { useAction, useAsync } from '../lib/hooks.js';
@@ -33,18 +34,7 @@ export function ApisPage() {
         <div class="table-wrap">
           <table>
             <caption class="visually-hidden">REST APIs</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">ID</th>
-                <th scope="col">Description</th>
-                <th scope="col">Endpoint</th>
-                <th scope="col">Created</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={['Name', 'ID', 'Description', 'Endpoint', 'Created']} />
             <tbody>
               {apis.data.map((api: RestApi) => (
                 <>

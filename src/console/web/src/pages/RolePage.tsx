@@ -6,6 +6,7 @@ import { CopyField } from '../components/CopyField.js';
 import { Field } from '../components/Field.js';
 import { JsonEditor, jsonProblem } from '../components/JsonEditor.js';
 import { PageHeader } from '../components/Layout.js';
+import { TableHead } from '../components/TableHead.js';
 import { iam } from '../clients/iam.js';
 import { useAction, useAsync } from '../lib/hooks.js';
 import { href, navigate } from '../router.js';
@@ -181,15 +182,7 @@ function AttachedPolicies({ role }: { role: string }) {
       {attached.data?.length === 0 ? <p class="muted">None.</p> : null}
       {attached.data?.length ? (
         <table class="compact">
-          <thead>
-            <tr>
-              <th scope="col">Policy</th>
-              <th scope="col">ARN</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Policy', 'ARN']} />
           <tbody>
             {attached.data.map((p) => (
               <tr>

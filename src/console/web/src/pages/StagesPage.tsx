@@ -4,6 +4,7 @@ import { ConfirmButton } from '../components/ConfirmButton.js';
 import { CopyField } from '../components/CopyField.js';
 import { PageHeader } from '../components/Layout.js';
 import { Link } from '../components/Link.js';
+import { TableHead } from '../components/TableHead.js';
 import { apigateway, invokeUrl } from '../clients/apigateway.js';
 import { formatEpochSeconds } from '../lib/format.js';
 import { useAction, useAsync } from '../lib/hooks.js';
@@ -102,17 +103,7 @@ export function StagesPage({ apiId }: { apiId: string }) {
         ) : (
           <div class="table-wrap">
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">Deployment</th>
-                  <th scope="col">Description</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Stages</th>
-                  <th scope="col">
-                    <span class="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
+              <TableHead columns={['Deployment', 'Description', 'Created', 'Stages']} />
               <tbody>
                 {[...deployments.data]
                   .sort((a, b) => (b.createdDate ?? 0) - (a.createdDate ?? 0))

@@ -6,6 +6,7 @@ import { CopyField } from '../components/CopyField.js';
 import { Field } from '../components/Field.js';
 import { PageHeader } from '../components/Layout.js';
 import { Link } from '../components/Link.js';
+import { TableHead } from '../components/TableHead.js';
 import * as kinesis from '../clients/kinesis.js';
 import { abbreviate, formatBytes, formatEpochSeconds } from '../lib/format.js';
 import { useAction, useAsync, useInterval } from '../lib/hooks.js';
@@ -116,18 +117,7 @@ function ShardTable({ stream, shards }: { stream: string; shards: kinesis.Shard[
   return (
     <div class="table-wrap">
       <table>
-        <thead>
-          <tr>
-            <th scope="col">Shard</th>
-            <th scope="col">State</th>
-            <th scope="col">Hash key range</th>
-            <th scope="col">Sequence number range</th>
-            <th scope="col">Lineage</th>
-            <th scope="col">
-              <span class="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={['Shard', 'State', 'Hash key range', 'Sequence number range', 'Lineage']} />
         <tbody>
           {shards.map((s) => {
             const open = s.SequenceNumberRange.EndingSequenceNumber === undefined;

@@ -5,6 +5,7 @@ import { ConfirmButton } from '../components/ConfirmButton.js';
 import { Field } from '../components/Field.js';
 import { PageHeader } from '../components/Layout.js';
 import { Link } from '../components/Link.js';
+import { TableHead } from '../components/TableHead.js';
 import * as kinesis from '../clients/kinesis.js';
 import { formatEpochSeconds } from '../lib/format.js';
 import { useAction, useAsync, useInterval } from '../lib/hooks.js';
@@ -55,20 +56,7 @@ export function StreamsPage() {
         <div class="table-wrap">
           <table>
             <caption class="visually-hidden">Streams</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Status</th>
-                <th scope="col">Capacity mode</th>
-                <th scope="col">Open shards</th>
-                <th scope="col">Retention</th>
-                <th scope="col">Encryption</th>
-                <th scope="col">Created</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={['Name', 'Status', 'Capacity mode', 'Open shards', 'Retention', 'Encryption', 'Created']} />
             <tbody>
               {streams.data.map(({ summary, detail }) => {
                 const status = detail?.StreamStatus ?? summary.StreamStatus;
