@@ -13,6 +13,16 @@ describe('BufferPool', () => {
     assert.notEqual(pool.acquire(POOLED_MIN_BYTES), a);
   });
 
+  it('hands out the smallest buffer that fits', () => {
+    const pool = new BufferPool();
+    const big = pool.acquire(4 * 1024 * 1024);
+    const small = pool.acquire(100 * 1024);
+    pool.release(big);
+    pool.release(small);
+    assert.equal(pool.acquire(50 * 1024), small);
+    assert.equal(pool.acquire(50 * 1024) === big, true);
+  });
+
   it('keeps neither small buffers nor more than its byte budget', () => {
     const pool = new BufferPool();
     const small = Buffer.alloc(16);

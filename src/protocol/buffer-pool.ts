@@ -13,17 +13,17 @@ export class BufferPool {
   private readonly free: Buffer[] = [];
   private kept = 0;
 
-  /** A buffer of at least `size` bytes (contents undefined). */
+  /** A buffer of at least `size` bytes (contents undefined): the smallest kept one that fits. */
   acquire(size: number): Buffer {
-    for (let i = this.free.length - 1; i >= 0; i--) {
-      const b = this.free[i]!;
-      if (b.length >= size) {
-        this.free.splice(i, 1);
-        this.kept -= b.length;
-        return b;
-      }
+    let best = -1;
+    for (let i = 0; i < this.free.length; i++) {
+      const length = this.free[i]!.length;
+      if (length >= size && (best === -1 || length < this.free[best]!.length)) best = i;
     }
-    return Buffer.allocUnsafeSlow(size);
+    if (best === -1) return Buffer.allocUnsafeSlow(size);
+    const [b] = this.free.splice(best, 1);
+    this.kept -= b!.length;
+    return b!;
   }
 
   release(buf: Buffer): void {
