@@ -50,6 +50,7 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { parse as parseYaml } from 'yaml';
 import type { Sluice } from '../src/server/app.js';
+import { rejectsWith } from './helpers/aws-errors.js';
 import { awsEnv, startTestSluice, tempDir, testCredentials } from './helpers/sluice.js';
 
 const run = promisify(execFile);
@@ -86,14 +87,7 @@ async function cliError(...args: string[]): Promise<string> {
 }
 
 /** Awaits an SDK call that must fail with `name` and a message matching `message`. */
-async function rejects(call: Promise<unknown>, name: string, message: string | RegExp): Promise<void> {
-  await assert.rejects(call, (e: Error & { $metadata?: { httpStatusCode?: number } }) => {
-    assert.equal(e.name, name, e.message);
-    if (typeof message === 'string') assert.equal(e.message, message);
-    else assert.match(e.message, message);
-    return true;
-  });
-}
+const rejects = (call: Promise<unknown>, name: string, message: string | RegExp): Promise<void> => rejectsWith(call, name, message);
 
 async function invokeUrl(apiId: string, stage: string, path: string, init: RequestInit = {}): Promise<{ status: number; text: string }> {
   const res = await fetch(`${sluice.url}/restapis/${apiId}/${stage}/_user_request_${path}`, init);

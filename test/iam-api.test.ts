@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import * as I from '@aws-sdk/client-iam';
 import type { Sluice } from '../src/server/app.js';
+import { rejectsWith } from './helpers/aws-errors.js';
 import { awsEnv, startTestSluice, tempDir, testCredentials } from './helpers/sluice.js';
 
 const run = promisify(execFile);
@@ -22,15 +23,7 @@ const trust = (service = 'apigateway.amazonaws.com'): string =>
   JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }] });
 const kinesisWrite = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['kinesis:PutRecord', 'kinesis:PutRecords'], Resource: '*' }] }, null, 2);
 
-async function rejects(p: Promise<unknown>, name: string, message: string | RegExp, status: number): Promise<void> {
-  await assert.rejects(p, (e: any) => {
-    assert.equal(e.name, name);
-    if (typeof message === 'string') assert.equal(e.message, message);
-    else assert.match(e.message, message);
-    assert.equal(e.$metadata.httpStatusCode, status);
-    return true;
-  });
-}
+const rejects = (p: Promise<unknown>, name: string, message: string | RegExp, status: number): Promise<void> => rejectsWith(p, name, message, status);
 
 /** A raw form-encoded Query call (unsigned: auth is off on loopback by default). */
 async function query(params: Record<string, string>): Promise<{ status: number; text: string }> {

@@ -14,6 +14,7 @@ import * as K from '@aws-sdk/client-kinesis';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { Sluice } from '../src/server/app.js';
+import { rejectsWith } from './helpers/aws-errors.js';
 import { awsEnv, startTestSluice, testCredentials } from './helpers/sluice.js';
 
 const run = promisify(execFile);
@@ -50,15 +51,7 @@ async function userWithKey(name: string, managed: string[], inline: Record<strin
   return { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
 }
 
-async function rejects(p: Promise<unknown>, name: string, message?: string | RegExp, status = 400): Promise<void> {
-  await assert.rejects(p, (e: any) => {
-    assert.equal(e.name, name);
-    if (typeof message === 'string') assert.equal(e.message, message);
-    else if (message) assert.match(e.message, message);
-    assert.equal(e.$metadata?.httpStatusCode, status);
-    return true;
-  });
-}
+const rejects = (p: Promise<unknown>, name: string, message?: string | RegExp, status = 400): Promise<void> => rejectsWith(p, name, message, status);
 
 const putRecord = (c: K.KinesisClient): Promise<unknown> =>
   c.send(new K.PutRecordCommand({ StreamName: 'myStream', PartitionKey: 'k', Data: Buffer.from('hello') }));

@@ -9,20 +9,14 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import * as K from '@aws-sdk/client-kinesis';
 import type { Sluice } from '../src/server/app.js';
+import { rejectsWith } from './helpers/aws-errors.js';
 import { awsEnv, startTestSluice, testCredentials } from './helpers/sluice.js';
 
 let sluice: Sluice;
 let kinesis: K.KinesisClient;
 const send = <T = any>(cmd: any): Promise<T> => kinesis.send(cmd) as Promise<T>;
 const arnOf = (name: string) => `arn:aws:kinesis:us-east-1:000000000000:stream/${name}`;
-async function rejects(cmd: any, name: string, message?: string | RegExp): Promise<void> {
-  await assert.rejects(kinesis.send(cmd), (e: any) => {
-    assert.equal(e.name, name, e.message);
-    if (typeof message === 'string') assert.equal(e.message, message);
-    else if (message) assert.match(e.message, message);
-    return true;
-  });
-}
+const rejects = (cmd: any, name: string, message?: string | RegExp): Promise<void> => rejectsWith(kinesis.send(cmd), name, message);
 const shardsOf = async (name: string) => (await send<K.ListShardsCommandOutput>(new K.ListShardsCommand({ StreamName: name }))).Shards!;
 
 before(async () => {

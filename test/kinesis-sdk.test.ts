@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as K from '@aws-sdk/client-kinesis';
 import type { Sluice } from '../src/server/app.js';
+import { rejectsWith } from './helpers/aws-errors.js';
 import { startTestSluice, testCredentials } from './helpers/sluice.js';
 
 let sluice: Sluice;
@@ -21,15 +22,7 @@ after(async () => {
 });
 
 const send = <T>(cmd: any): Promise<T> => kinesis.send(cmd) as Promise<T>;
-async function rejects(cmd: any, name: string, message?: string | RegExp): Promise<void> {
-  await assert.rejects(kinesis.send(cmd), (e: any) => {
-    assert.equal(e.name, name);
-    if (typeof message === 'string') assert.equal(e.message, message);
-    else if (message) assert.match(e.message, message);
-    assert.equal(e.$metadata.httpStatusCode, 400);
-    return true;
-  });
-}
+const rejects = (cmd: any, name: string, message?: string | RegExp): Promise<void> => rejectsWith(kinesis.send(cmd), name, message, 400);
 
 describe('streams', () => {
   it('creates, lists and describes with the tutorial\'s shard layout', async () => {

@@ -13,6 +13,7 @@ import * as I from '@aws-sdk/client-iam';
 import * as K from '@aws-sdk/client-kinesis';
 import * as S from '@aws-sdk/client-sts';
 import type { Sluice } from '../src/server/app.js';
+import { rejectsWith } from './helpers/aws-errors.js';
 import { awsEnv, startTestSluice, testCredentials } from './helpers/sluice.js';
 
 const run = promisify(execFile);
@@ -51,15 +52,7 @@ async function role(name: string, principal: object, policies: string[] = [], ma
   return r.Arn!;
 }
 
-async function rejects(p: Promise<unknown>, name: string, message: string | RegExp, status: number): Promise<void> {
-  await assert.rejects(p, (e: any) => {
-    assert.equal(e.name, name);
-    if (typeof message === 'string') assert.equal(e.message, message);
-    else assert.match(e.message, message);
-    assert.equal(e.$metadata.httpStatusCode, status);
-    return true;
-  });
-}
+const rejects = (p: Promise<unknown>, name: string, message: string | RegExp, status: number): Promise<void> => rejectsWith(p, name, message, status);
 
 before(async () => {
   sluice = await startTestSluice({ auth: 'sigv4', rootAccessKeyId: testCredentials.accessKeyId, rootSecretAccessKey: testCredentials.secretAccessKey });
