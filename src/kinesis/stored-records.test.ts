@@ -47,6 +47,30 @@ describe('records written straight from storage', () => {
     same(readOf([a, b]), false);
   });
 
+  it('match it for random keys and data (fixed seed)', () => {
+    let seed = 42;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    // Code points from every class JSON treats differently: controls, quote, backslash, ASCII, BMP, astral.
+    const pick = (): string => {
+      const kind = random(6);
+      if (kind === 0) return String.fromCharCode(random(0x20));
+      if (kind === 1) return random(2) === 0 ? '"' : '\\';
+      if (kind === 2) return String.fromCharCode(0x20 + random(0x5f));
+      if (kind === 3) return String.fromCharCode(0xa0 + random(0xd700));
+      if (kind === 4) return String.fromCodePoint(0x10000 + random(0xfffff));
+      return String.fromCharCode(0xe000 + random(0x1f00));
+    };
+    for (let round = 0; round < 20; round++) {
+      const count = 1 + random(40);
+      const keys = Array.from({ length: count }, () => Array.from({ length: 1 + random(30) }, pick).join('').slice(0, 256));
+      const sizes = Array.from({ length: count }, () => (random(4) === 0 ? random(5000) : random(300)));
+      same(readOf([stored(keys, sizes, random(1_000_000), 1_700_000_000_000 + random(1_000_000))]), random(2) === 0);
+    }
+  });
+
   it('write an empty list as []', () => {
     same(readOf([]), false);
     assert.equal(new StoredRecordList(readOf([]), shard, false).length, 0);
