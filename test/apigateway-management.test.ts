@@ -58,12 +58,17 @@ const EXPORTS = fileURLToPath(new URL('../../../shared/conformance/aws-kinesis-p
 
 let sluice: Sluice;
 let client: APIGatewayClient;
+/** The bundled KinesisProxy's id, taken before any test imports another API of that name. */
+let bundledId: string;
 const dir = tempDir('sluice-apigw-mgmt-');
 
 before(async () => {
   // AWS's exports name a role in the exporter's account: serve them as a user would, with --iam off.
   sluice = await startTestSluice({ iam: 'off' });
   client = new APIGatewayClient({ endpoint: sluice.url, region: 'us-east-1', credentials: testCredentials });
+  const apis = (await client.send(new GetRestApisCommand({}))).items!;
+  assert.equal(apis.length, 1, 'a fresh server has the bundled API only');
+  bundledId = apis[0]!.id!;
 });
 after(async () => {
   client?.destroy();
@@ -318,8 +323,9 @@ describe('patches, tags, models, validators, gateway responses', () => {
   });
 
   test('the file-deployed KinesisProxy is a REST API like any other', async () => {
-    const bundled = (await client.send(new GetRestApisCommand({}))).items!.find((a) => a.name === 'KinesisProxy')!;
+    const bundled = (await client.send(new GetRestApisCommand({}))).items!.find((a) => a.id === bundledId)!;
     assert.ok(bundled, 'get-rest-apis lists the bundled API');
+    assert.equal(bundled.name, 'KinesisProxy');
     const resources = (await client.send(new GetResourcesCommand({ restApiId: bundled.id!, embed: ['methods'] }))).items!;
     const streams = resources.find((r) => r.path === '/streams')!;
     assert.equal(streams.resourceMethods!['GET']!.methodIntegration!.uri, 'arn:aws:apigateway:us-east-1:kinesis:action/ListStreams');

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { cborEncoder, cborOutput } from '../protocol/cbor-output.js';
 import { jsonWriter } from '../protocol/json-writer.js';
 import { shapeOutput } from '../protocol/shapes.js';
 import { encodeChunk, entryEnd } from '../store/chunk.js';
@@ -20,13 +21,18 @@ function stored(keys: string[], sizes: number[], firstN: number, arrivalMs: numb
 
 const readOf = (runs: RecordRun[]): ReadResult => ({ runs, count: runs.reduce((n, r) => n + r.count, 0), dataBytes: 0 });
 
-/** The list writes exactly what the generic writer writes for its items. */
+/** The list writes exactly what the generic writers write for its items, in JSON and in CBOR. */
 function same(read: ReadResult, encrypted: boolean): void {
   const list = new StoredRecordList(read, shard, encrypted);
-  const write = jsonWriter(kinesisModel, 'GetRecordsOutput');
+  const output = { shape: 'GetRecordsOutput' };
+  const write = jsonWriter(kinesisModel, output.shape);
   const direct = write({ Records: list, MillisBehindLatest: 0 }).bytes().toString('utf8');
-  const generic = JSON.stringify(shapeOutput(kinesisModel, { shape: 'GetRecordsOutput' }, { Records: list.items(), MillisBehindLatest: 0 }, 'json'));
+  const generic = JSON.stringify(shapeOutput(kinesisModel, output, { Records: list.items(), MillisBehindLatest: 0 }, 'json'));
   assert.equal(direct, generic);
+  const answer = { Records: list, NextShardIterator: 'AAAA', MillisBehindLatest: 12 };
+  const cbor = cborOutput(kinesisModel, output, answer).bytes();
+  const cborGeneric = cborEncoder.encode(shapeOutput(kinesisModel, output, { ...answer, Records: list.items() }, 'cbor'));
+  assert.equal(cbor.toString('hex'), Buffer.from(cborGeneric).toString('hex'));
 }
 
 describe('records written straight from storage', () => {

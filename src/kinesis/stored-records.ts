@@ -5,6 +5,7 @@
  * go byte by byte into the answer, with no object or string per record. The
  * same records as plain objects serve the other encoders (CBOR, events).
  */
+import { cborHead, cborNumber } from '../protocol/cbor-output.js';
 import { ListView } from '../protocol/list-view.js';
 import type { ByteSink } from '../protocol/json-writer.js';
 import { recordsOf } from '../store/chunk.js';
@@ -173,4 +174,59 @@ export class StoredRecordList extends ListView<Record<string, unknown>> {
     buf = sink.room(1);
     buf[sink.pos++] = 0x5d;
   }
+
+  /** The same records as cbor-x writes them (see cbor-output.ts): an array of maps. */
+  override writeCbor(sink: ByteSink): void {
+    const prefix = prefixOf(this.shard).bytes;
+    let buf = sink.room(this.read.count * CBOR_FIXED_BYTES + this.read.dataBytes + 5);
+    sink.pos = cborHead(buf, sink.pos, 4, this.read.count);
+    for (const run of this.read.runs) {
+      const { chunk } = run;
+      let p = run.start;
+      for (let i = 0; i < run.count; i++) {
+        const keyAt = p + 2;
+        const keyEnd = keyAt + ((chunk[p]! << 8) | chunk[p + 1]!);
+        const dataAt = keyEnd + 4;
+        const dataEnd = dataAt + chunk.readUInt32BE(keyEnd);
+        buf = sink.room(CBOR_FIXED_BYTES + (keyEnd - keyAt) + (dataEnd - dataAt));
+        let o = sink.pos;
+        o = put(buf, o, this.encrypted ? CBOR_RECORD_ENCRYPTED : CBOR_RECORD);
+        o = put(buf, o, prefix);
+        o = positionInto(run.firstN + i, buf, o);
+        o = put(buf, o, CBOR_ARRIVAL);
+        o = cborNumber(buf, o, run.arrivalMs);
+        o = put(buf, o, CBOR_DATA);
+        o = cborHead(buf, o, 2, dataEnd - dataAt);
+        if (dataEnd - dataAt > SMALL_DATA) o += chunk.copy(buf, o, dataAt, dataEnd);
+        else for (let k = dataAt; k < dataEnd; k++) buf[o++] = chunk[k]!;
+        o = put(buf, o, CBOR_KEY);
+        o = cborHead(buf, o, 3, keyEnd - keyAt);
+        for (let k = keyAt; k < keyEnd; k++) buf[o++] = chunk[k]!;
+        if (this.encrypted) o = put(buf, o, CBOR_ENCRYPTED);
+        sink.pos = o;
+        p = dataEnd;
+      }
+    }
+  }
 }
+
+/** CBOR text string `s` (ASCII), head included. */
+function cborText(s: string): Buffer {
+  const out = Buffer.alloc(s.length + 5);
+  const at = cborHead(out, 0, 3, s.length);
+  out.write(s, at, 'latin1');
+  return out.subarray(0, at + s.length);
+}
+
+/** A record map's head (cbor-x writes a 16-bit count), the first key and the head of its 56-digit value. */
+const cborRecordHead = (members: number): Buffer =>
+  Buffer.concat([Buffer.from([0xb9, 0, members]), cborText('SequenceNumber'), Buffer.from([0x78, 56])]);
+const CBOR_RECORD = cborRecordHead(4);
+const CBOR_RECORD_ENCRYPTED = cborRecordHead(5);
+/** The arrival time's key, then tag 1 (epoch time). */
+const CBOR_ARRIVAL = Buffer.concat([cborText('ApproximateArrivalTimestamp'), Buffer.from([0xc1])]);
+const CBOR_DATA = cborText('Data');
+const CBOR_KEY = cborText('PartitionKey');
+const CBOR_ENCRYPTED = Buffer.concat([cborText('EncryptionType'), cborText('KMS')]);
+/** Bytes a record needs besides its key and data, with room to spare. */
+const CBOR_FIXED_BYTES = 160;

@@ -5,12 +5,13 @@
  * handlers; this layer decodes, type-checks, validates, dispatches and
  * encodes, in the request's own wire format.
  */
-import { Decoder, Encoder } from 'cbor-x';
+import { Decoder } from 'cbor-x';
+import { cborEncoder, cborOutput } from './cbor-output.js';
 import { AwsError, internalFailure, isAwsError } from './errors.js';
 import type { ServiceModel } from './model.js';
 import { answerBuffers } from './buffer-pool.js';
 import { jsonWriter } from './json-writer.js';
-import { parseInput, shapeOutput, validateInput, type WireFormat } from './shapes.js';
+import { parseInput, validateInput, type WireFormat } from './shapes.js';
 import type { SluiceRequest, SluiceResponse, StreamingBody } from '../server/types.js';
 
 export interface CallContext {
@@ -31,7 +32,6 @@ export interface JsonRpcService {
 }
 
 const cborDecoder = new Decoder({ mapsAsObjects: true, useRecords: false } as any);
-const cborEncoder = new Encoder({ useRecords: false, tagUint8Array: false } as any);
 
 const JSON_TYPES = new Set(['application/x-amz-json-1.1', 'application/x-amz-json-1.0', 'application/json']);
 export const CBOR_TYPE = 'application/x-amz-cbor-1.1';
@@ -104,7 +104,8 @@ export async function handleJsonRpc(service: JsonRpcService, req: SluiceRequest)
       const sink = jsonWriter(model, operation.output.shape)(result, answerBuffers);
       return { status: 200, headers, body: sink.bytes(), onSent: () => sink.release() };
     }
-    return { status: 200, headers, body: encodeBody(format, shapeOutput(model, operation.output, result, format)) };
+    const answer = cborOutput(model, operation.output, result as Record<string, unknown>, answerBuffers);
+    return { status: 200, headers, body: answer.bytes(), onSent: () => answer.release() };
   } catch (e) {
     if (isAwsError(e)) return errorResponse(e, format, contentType);
     service.onInternalError?.(e, req);

@@ -2,7 +2,8 @@
  * A list member an action hands over in its own representation, for lists
  * too large to build as objects first (GetRecords' records, read straight
  * from storage). It writes its own JSON into the answer; the other encoders
- * (CBOR, event streams) ask it for plain items and shape those as usual.
+ * (event streams, and CBOR unless it writes that too) ask it for plain items
+ * and shape those as usual.
  *
  * The JSON it writes must be exactly what the generic writer would write for
  * its items(); tests pin that down for each implementation.
@@ -16,6 +17,8 @@ export abstract class ListView<T = unknown> {
   abstract readonly length: number;
   /** Writes the whole list, brackets included. */
   abstract writeJson(sink: ByteSink): void;
+  /** Writes the whole list as CBOR, if this list can (see cbor-output.ts). */
+  writeCbor?(sink: ByteSink): void;
   abstract items(): T[];
 }
 
