@@ -8,7 +8,7 @@
 import { cborHead, cborNumber } from '../protocol/cbor-output.js';
 import { ListView } from '../protocol/list-view.js';
 import type { ByteSink } from '../protocol/json-writer.js';
-import { recordsOf } from '../store/chunk.js';
+import { EntryCursor, recordsOf } from '../store/chunk.js';
 import type { ReadResult, StoredRecord } from '../store/stream-store.js';
 import { sequencePrefix, withPosition } from './sequence.js';
 import type { ShardMeta } from './streams.js';
@@ -142,34 +142,29 @@ export class StoredRecordList extends ListView<Record<string, unknown>> {
     // Room for the whole list up front (keys aside), so the answer is not copied as it grows.
     let buf = sink.room(this.read.count * FIXED_BYTES + Math.ceil(this.read.dataBytes / 3) * 4 + 2);
     buf[sink.pos++] = 0x5b;
-    let first = true;
-    for (const run of this.read.runs) {
-      const { chunk } = run;
-      const arrival = ascii(String(run.arrivalMs / 1000));
-      let p = run.start;
-      for (let i = 0; i < run.count; i++) {
-        const keyAt = p + 2;
-        const keyEnd = keyAt + ((chunk[p]! << 8) | chunk[p + 1]!);
-        const dataAt = keyEnd + 4;
-        const dataEnd = dataAt + chunk.readUInt32BE(keyEnd);
-        buf = sink.room(FIXED_BYTES + (keyEnd - keyAt) * 6 + Math.ceil((dataEnd - dataAt) / 3) * 4);
-        let o = sink.pos;
-        if (!first) buf[o++] = 0x2c;
-        first = false;
-        o = put(buf, o, RECORD_OPEN);
-        o = put(buf, o, prefix);
-        o = positionInto(run.firstN + i, buf, o);
-        o = put(buf, o, AFTER_SEQUENCE);
-        o = put(buf, o, arrival);
-        o = put(buf, o, BEFORE_DATA);
-        o = base64Into(chunk, dataAt, dataEnd, buf, o);
-        o = put(buf, o, BEFORE_KEY);
-        o = keyInto(chunk, keyAt, keyEnd, buf, o);
-        if (this.encrypted) o = put(buf, o, ENCRYPTED);
-        buf[o++] = 0x7d;
-        sink.pos = o;
-        p = dataEnd;
+    let arrivalMs = NaN;
+    let arrival: Buffer = Buffer.alloc(0);
+    const e = new EntryCursor(this.read.runs);
+    for (let first = true; e.next(); first = false) {
+      if (e.arrivalMs !== arrivalMs) {
+        arrivalMs = e.arrivalMs;
+        arrival = ascii(String(arrivalMs / 1000));
       }
+      buf = sink.room(FIXED_BYTES + (e.keyEnd - e.keyStart) * 6 + Math.ceil((e.dataEnd - e.dataStart) / 3) * 4);
+      let o = sink.pos;
+      if (!first) buf[o++] = 0x2c;
+      o = put(buf, o, RECORD_OPEN);
+      o = put(buf, o, prefix);
+      o = positionInto(e.n, buf, o);
+      o = put(buf, o, AFTER_SEQUENCE);
+      o = put(buf, o, arrival);
+      o = put(buf, o, BEFORE_DATA);
+      o = base64Into(e.chunk, e.dataStart, e.dataEnd, buf, o);
+      o = put(buf, o, BEFORE_KEY);
+      o = keyInto(e.chunk, e.keyStart, e.keyEnd, buf, o);
+      if (this.encrypted) o = put(buf, o, ENCRYPTED);
+      buf[o++] = 0x7d;
+      sink.pos = o;
     }
     buf = sink.room(1);
     buf[sink.pos++] = 0x5d;
@@ -180,32 +175,25 @@ export class StoredRecordList extends ListView<Record<string, unknown>> {
     const prefix = prefixOf(this.shard).bytes;
     let buf = sink.room(this.read.count * CBOR_FIXED_BYTES + this.read.dataBytes + 5);
     sink.pos = cborHead(buf, sink.pos, 4, this.read.count);
-    for (const run of this.read.runs) {
-      const { chunk } = run;
-      let p = run.start;
-      for (let i = 0; i < run.count; i++) {
-        const keyAt = p + 2;
-        const keyEnd = keyAt + ((chunk[p]! << 8) | chunk[p + 1]!);
-        const dataAt = keyEnd + 4;
-        const dataEnd = dataAt + chunk.readUInt32BE(keyEnd);
-        buf = sink.room(CBOR_FIXED_BYTES + (keyEnd - keyAt) + (dataEnd - dataAt));
-        let o = sink.pos;
-        o = put(buf, o, this.encrypted ? CBOR_RECORD_ENCRYPTED : CBOR_RECORD);
-        o = put(buf, o, prefix);
-        o = positionInto(run.firstN + i, buf, o);
-        o = put(buf, o, CBOR_ARRIVAL);
-        o = cborNumber(buf, o, run.arrivalMs);
-        o = put(buf, o, CBOR_DATA);
-        o = cborHead(buf, o, 2, dataEnd - dataAt);
-        if (dataEnd - dataAt > SMALL_DATA) o += chunk.copy(buf, o, dataAt, dataEnd);
-        else for (let k = dataAt; k < dataEnd; k++) buf[o++] = chunk[k]!;
-        o = put(buf, o, CBOR_KEY);
-        o = cborHead(buf, o, 3, keyEnd - keyAt);
-        for (let k = keyAt; k < keyEnd; k++) buf[o++] = chunk[k]!;
-        if (this.encrypted) o = put(buf, o, CBOR_ENCRYPTED);
-        sink.pos = o;
-        p = dataEnd;
-      }
+    const e = new EntryCursor(this.read.runs);
+    while (e.next()) {
+      const { chunk, dataStart, dataEnd } = e;
+      buf = sink.room(CBOR_FIXED_BYTES + (e.keyEnd - e.keyStart) + (dataEnd - dataStart));
+      let o = sink.pos;
+      o = put(buf, o, this.encrypted ? CBOR_RECORD_ENCRYPTED : CBOR_RECORD);
+      o = put(buf, o, prefix);
+      o = positionInto(e.n, buf, o);
+      o = put(buf, o, CBOR_ARRIVAL);
+      o = cborNumber(buf, o, e.arrivalMs);
+      o = put(buf, o, CBOR_DATA);
+      o = cborHead(buf, o, 2, dataEnd - dataStart);
+      if (dataEnd - dataStart > SMALL_DATA) o += chunk.copy(buf, o, dataStart, dataEnd);
+      else for (let k = dataStart; k < dataEnd; k++) buf[o++] = chunk[k]!;
+      o = put(buf, o, CBOR_KEY);
+      o = cborHead(buf, o, 3, e.keyEnd - e.keyStart);
+      for (let k = e.keyStart; k < e.keyEnd; k++) buf[o++] = chunk[k]!;
+      if (this.encrypted) o = put(buf, o, CBOR_ENCRYPTED);
+      sink.pos = o;
     }
   }
 }

@@ -66,19 +66,52 @@ export function entryDataLength(chunk: Buffer, p: number): number {
   return chunk.readUInt32BE(p + 2 + ((chunk[p]! << 8) | chunk[p + 1]!));
 }
 
+/**
+ * Walks the records of a read where they lie: after each next(), the fields
+ * describe the current record (byte ranges into `chunk`). One cursor serves a
+ * whole read, so walking makes no object per record.
+ */
+export class EntryCursor {
+  chunk: Buffer = Buffer.alloc(0);
+  n = 0;
+  arrivalMs = 0;
+  keyStart = 0;
+  keyEnd = 0;
+  dataStart = 0;
+  dataEnd = 0;
+  private run = 0;
+  private left = 0;
+
+  constructor(private readonly runs: readonly RecordRun[]) {}
+
+  next(): boolean {
+    while (this.left === 0) {
+      const run = this.runs[this.run++];
+      if (!run) return false;
+      this.chunk = run.chunk;
+      this.n = run.firstN - 1;
+      this.arrivalMs = run.arrivalMs;
+      this.dataEnd = run.start;
+      this.left = run.count;
+    }
+    const { chunk } = this;
+    const p = this.dataEnd;
+    this.keyStart = p + 2;
+    this.keyEnd = this.keyStart + ((chunk[p]! << 8) | chunk[p + 1]!);
+    this.dataStart = this.keyEnd + 4;
+    this.dataEnd = this.dataStart + chunk.readUInt32BE(this.keyEnd);
+    this.n++;
+    this.left--;
+    return true;
+  }
+}
+
 /** Every record in `runs`, as objects (for callers that want them one by one). */
 export function recordsOf(runs: readonly RecordRun[]): StoredRecord[] {
   const out: StoredRecord[] = [];
-  for (const run of runs) {
-    const { chunk } = run;
-    let p = run.start;
-    for (let i = 0; i < run.count; i++) {
-      const keyAt = p + 2;
-      const dataAt = keyAt + ((chunk[p]! << 8) | chunk[p + 1]!);
-      const end = dataAt + 4 + chunk.readUInt32BE(dataAt);
-      out.push({ n: run.firstN + i, arrivalMs: run.arrivalMs, partitionKey: chunk.toString('utf8', keyAt, dataAt), data: { source: chunk, start: dataAt + 4, end } });
-      p = end;
-    }
+  const e = new EntryCursor(runs);
+  while (e.next()) {
+    out.push({ n: e.n, arrivalMs: e.arrivalMs, partitionKey: e.chunk.toString('utf8', e.keyStart, e.keyEnd), data: { source: e.chunk, start: e.dataStart, end: e.dataEnd } });
   }
   return out;
 }
