@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cborEncoder, cborOutput } from '../protocol/cbor-output.js';
-import { jsonWriter } from '../protocol/json-writer.js';
+import { jsonText, jsonWriter } from '../protocol/json-writer.js';
 import { shapeOutput } from '../protocol/shapes.js';
 import { encodeChunk, entryEnd } from '../store/chunk.js';
 import type { ReadResult, RecordRun } from '../store/stream-store.js';
@@ -29,6 +29,7 @@ function same(read: ReadResult, encrypted: boolean): void {
   const direct = write({ Records: list, MillisBehindLatest: 0 }).bytes().toString('utf8');
   const generic = JSON.stringify(shapeOutput(kinesisModel, output, { Records: list.items(), MillisBehindLatest: 0 }, 'json'));
   assert.equal(direct, generic);
+  assert.equal(jsonText(kinesisModel, output.shape, { Records: list, MillisBehindLatest: 0 }), generic, 'the string form of the writer too');
   const answer = { Records: list, NextShardIterator: 'AAAA', MillisBehindLatest: 12 };
   const cbor = cborOutput(kinesisModel, output, answer).bytes();
   const cborGeneric = cborEncoder.encode(shapeOutput(kinesisModel, output, { ...answer, Records: list.items() }, 'cbor'));
