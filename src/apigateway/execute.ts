@@ -98,6 +98,23 @@ export interface ExecutorDeps {
   readonly onLog?: (log: string) => void;
 }
 
+/**
+ * The path an execute-api:Invoke ARN names: the segments the router matched,
+ * decoded, one slash apart. Authorizing the raw path instead would let
+ * `/streams/%73ecret` or `//streams//secret` slip past a Deny on
+ * `GET/streams/secret` while the integration acts on `secret`.
+ */
+export function canonicalPath(path: string): string {
+  const segments = path.split('/').filter((s) => s !== '').map((s) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  });
+  return `/${segments.join('/')}`;
+}
+
 /** API Gateway's payload limit (10 MB). */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
@@ -251,7 +268,7 @@ export class Executor {
     ex.resourcePath = match.resource.path;
     const authorizeInvoke = this.deps.security?.authorizeInvoke;
     if (method.method.authorizationType === 'AWS_IAM' && authorizeInvoke && req.raw) {
-      const arn = `arn:aws:execute-api:${this.deps.region}:${this.deps.accountId}:${req.apiId}/${req.stage}/${req.httpMethod.toUpperCase()}${req.path}`;
+      const arn = `arn:aws:execute-api:${this.deps.region}:${this.deps.accountId}:${req.apiId}/${req.stage}/${req.httpMethod.toUpperCase()}${canonicalPath(req.path)}`;
       const auth = authorizeInvoke(req.raw, arn);
       if (!auth.ok) {
         throw new GatewayFailure({ type: auth.gatewayResponseType, message: auth.message, defaultStatus: auth.status }, `Authorization failed: ${auth.message}`);

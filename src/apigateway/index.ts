@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { SluiceConfig } from '../server/config.js';
 import type { Handler, Service } from '../server/types.js';
 import type { DocumentStore } from '../store/documents.js';
+import { allowAll, type AccessControl } from '../iam/access.js';
 import { RestApiStore } from './api-store.js';
 import type { CompiledStage } from './compiled-stage.js';
 import { ExecutionLogStore, type LoggedExecution } from './execution-log.js';
@@ -16,8 +17,7 @@ import { importOpenApi, type ImportResult } from './import-openapi.js';
 import { inProcessTransport, remoteTransport, type AwsTransport } from './integrations/aws.js';
 import type { Deployment, RestApi, Stage } from './model.js';
 import { ApiRepository } from './persistence.js';
-import { managementAuthHook } from './management/auth.js';
-import { createManagementService } from './management/service.js';
+import { createManagementService, managementAuthHook } from './management/service.js';
 import { createExecuteApiService } from './service.js';
 import { StageRegistry } from './stages.js';
 import { TemplateCache } from './templates.js';
@@ -44,6 +44,8 @@ export interface ApiGatewayDeps {
   readonly deployConfigured?: boolean;
   /** Execution roles and AWS_IAM methods (IAM); absent = neither is checked. */
   readonly security?: GatewaySecurity;
+  /** Authorization of management calls (IAM); absent = nothing is checked. */
+  readonly access?: AccessControl;
   /** How many execution logs to keep in memory. Default 200. */
   readonly executionLogCapacity?: number;
   /** Print every execution log through `log` (debug). */
@@ -55,11 +57,32 @@ export interface DeployedApi {
   readonly name: string;
   readonly stage: string;
   readonly invokeUrl: string;
+  /** Methods anyone who can reach the port may call ("GET /streams"): authorizationType NONE. */
+  readonly openMethods: readonly string[];
 }
 
 export interface DeployOptions {
   /** Stage variables; when absent a re-deployed stage keeps the ones it had. */
   readonly variables?: Record<string, string>;
+  /** Deploy every method with authorizationType AWS_IAM, whatever the definition says. */
+  readonly requireSignedCalls?: boolean;
+}
+
+/** Every method of an API made AWS_IAM: callers must sign for execute-api and hold execute-api:Invoke. */
+function withIamAuthorization(api: RestApi): RestApi {
+  const resources = Object.fromEntries(Object.entries(api.resources).map(([id, r]) => [id, {
+    ...r,
+    resourceMethods: Object.fromEntries(Object.entries(r.resourceMethods).map(([verb, m]) => [verb, { ...m!, authorizationType: 'AWS_IAM' as const }])),
+  }]));
+  return { ...api, resources };
+}
+
+function openMethodsOf(api: RestApi): string[] {
+  const out: string[] = [];
+  for (const r of Object.values(api.resources)) {
+    for (const [verb, m] of Object.entries(r.resourceMethods)) if (m?.authorizationType === 'NONE') out.push(`${verb} ${r.path}`);
+  }
+  return out.sort();
 }
 
 export interface ApiGateway {
@@ -113,6 +136,7 @@ export async function createApiGateway(deps: ApiGatewayDeps): Promise<ApiGateway
     name: c.api.name,
     stage: c.stage.stageName,
     invokeUrl: `${baseUrl}/restapis/${c.api.id}/${c.stage.stageName}/_user_request_`,
+    openMethods: openMethodsOf(c.api),
   });
   const defaultBase = (): string => `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
 
@@ -124,7 +148,8 @@ export async function createApiGateway(deps: ApiGatewayDeps): Promise<ApiGateway
     const imported = existing
       ? importOpenApi(text, { id: existing.id, region: config.region, accountId: config.accountId, templates, now: existing.createdDate }).api
       : first.api;
-    const api: RestApi = { ...imported, deployedFrom: imported.name, ...(existing?.tags ? { tags: existing.tags } : {}) };
+    const declared: RestApi = { ...imported, deployedFrom: imported.name, ...(existing?.tags ? { tags: existing.tags } : {}) };
+    const api = options.requireSignedCalls ? withIamAuthorization(declared) : declared;
     for (const w of first.warnings) log(`apigateway: ${api.name}: ${w}`);
     await apis.put(api);
     const now = Math.floor(Date.now() / 1000);
@@ -152,6 +177,7 @@ export async function createApiGateway(deps: ApiGatewayDeps): Promise<ApiGateway
     service: createExecuteApiService(executor),
     management: createManagementService(
       { region: config.region, accountId: config.accountId, apis, repo, stages, templates, executor },
+      deps.access ?? allowAll,
       (e) => log(`apigateway: management API error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
     ),
     apis,
@@ -169,8 +195,13 @@ export async function createApiGateway(deps: ApiGatewayDeps): Promise<ApiGateway
   };
 
   if (deps.deployConfigured !== false) {
-    const files = config.apis.length ? config.apis : [BUNDLED_EXAMPLE_PATH];
-    for (const file of files) await gateway.deployFile(file, config.stage);
+    if (config.apis.length) {
+      for (const file of config.apis) await gateway.deployFile(file, config.stage);
+    } else {
+      // The bundled example's execution role may use every stream: under --auth sigv4 its
+      // methods are AWS_IAM, so it opens nothing to callers the Kinesis API itself refuses.
+      await gateway.deployFile(BUNDLED_EXAMPLE_PATH, config.stage, { requireSignedCalls: config.auth === 'sigv4' });
+    }
   }
   return gateway;
 }

@@ -21,8 +21,17 @@ addStartOptions(
     `  health:      ${sluice.url}/_sluice/health`,
     `  console:     ${sluice.url}/_sluice/console/`,
     `  data dir:    ${config.dataDir ?? '(in memory)'}`,
-    ...sluice.deployedApis().map((a) => `  API ${a.name} (${a.id}) stage ${a.stage}: ${a.invokeUrl}`),
-    `  auth:        ${config.auth ?? 'off'}${config.auth === 'sigv4' ? ' (every call must be signed)' : ' (any credentials are accepted)'}`,
+    ...sluice.deployedApis().flatMap((a) => [
+      `  API ${a.name} (${a.id}) stage ${a.stage}: ${a.invokeUrl}`,
+      ...(config.auth === 'sigv4'
+        ? [a.openMethods.length === 0
+          ? '    every method requires a SigV4 signature and execute-api:Invoke (AWS_IAM)'
+          : `    OPEN to anyone who can reach the port (authorizationType NONE): ${a.openMethods.join(', ')}`]
+        : []),
+    ]),
+    `  auth:        ${config.auth === 'sigv4'
+      ? 'sigv4 (every call to Kinesis, IAM, STS and API Gateway management must be signed and is authorized by IAM policies)'
+      : 'off (any credentials are accepted; nothing is authorized)'}`,
   ];
   const root = sluice.iam.rootCredentials;
   if (root.source === 'generated') {

@@ -8,6 +8,7 @@ import { AwsError } from '../protocol/errors.js';
 import { iamArn, parseArn } from './arn.js';
 import type { Identity } from './authorizer.js';
 import type { Iam } from './iam.js';
+import type { IamTarget } from './iam-authorization.js';
 import { newId, newSecret } from './ids.js';
 import { AWS_MANAGED_POLICIES, awsManagedPolicy, type AwsManagedPolicy } from './managed-policies.js';
 import { parsePolicy } from './policy.js';
@@ -17,6 +18,8 @@ export interface ActionContext {
   readonly iam: Iam;
   /** The caller (verified with --auth sigv4, as claimed otherwise). */
   readonly caller: Identity;
+  /** The entities the call was authorized on (iam-authorization.ts): actions act on these. */
+  readonly target: IamTarget;
 }
 
 type In = Record<string, any>;
@@ -105,12 +108,13 @@ function getUser(ctx: ActionContext, name: string): UserEntity {
   return u;
 }
 
-/** The user an optional UserName means: the named one, else the calling user. */
-function targetUserName(ctx: ActionContext, name: string | undefined): string | undefined {
-  if (name !== undefined) return name;
-  const p = ctx.caller.principal;
-  if (p.kind === 'user') return p.userName;
-  if (p.kind === 'root') return undefined;
+/**
+ * The user an optional UserName means: the named one, else the calling user
+ * (resolved, and authorized, as `ctx.target.userName`); the root has none.
+ */
+function targetUserName(ctx: ActionContext): string | undefined {
+  if (ctx.target.userName !== undefined) return ctx.target.userName;
+  if (ctx.caller.principal.kind === 'root') return undefined;
   throw new AwsError('ValidationError', 'Must specify userName when calling with non-User credentials', 400);
 }
 
@@ -129,14 +133,14 @@ const validIdentityDocument = (doc: string): string => {
 
 export async function createRole(ctx: ActionContext, i: In): Promise<Out> {
   const { store } = ctx.iam;
-  if (store.role(i.RoleName)) throw alreadyExists(`Role with name ${i.RoleName} already exists.`);
+  if (store.role(ctx.target.roleName!)) throw alreadyExists(`Role with name ${ctx.target.roleName!} already exists.`);
   parsePolicy(i.AssumeRolePolicyDocument, 'trust');
   const path: string = i.Path ?? '/';
   const role: RoleEntity = {
-    roleName: i.RoleName,
+    roleName: ctx.target.roleName!,
     roleId: newId('AROA'),
     path,
-    arn: iamArn.role(ctx.iam.accountId, path, i.RoleName),
+    arn: iamArn.role(ctx.iam.accountId, path, ctx.target.roleName!),
     createDate: ctx.iam.now(),
     assumeRolePolicyDocument: i.AssumeRolePolicyDocument,
     description: i.Description,
@@ -150,7 +154,7 @@ export async function createRole(ctx: ActionContext, i: In): Promise<Out> {
 }
 
 export function getRoleAction(ctx: ActionContext, i: In): Out {
-  return { Role: roleOut(getRole(ctx, i.RoleName)) };
+  return { Role: roleOut(getRole(ctx, ctx.target.roleName!)) };
 }
 
 export function listRoles(ctx: ActionContext, i: In): Out {
@@ -161,13 +165,13 @@ export function listRoles(ctx: ActionContext, i: In): Out {
 }
 
 export async function updateAssumeRolePolicy(ctx: ActionContext, i: In): Promise<void> {
-  const role = getRole(ctx, i.RoleName);
+  const role = getRole(ctx, ctx.target.roleName!);
   parsePolicy(i.PolicyDocument, 'trust');
   await ctx.iam.store.putRole({ ...role, assumeRolePolicyDocument: i.PolicyDocument });
 }
 
 export async function deleteRole(ctx: ActionContext, i: In): Promise<void> {
-  const role = getRole(ctx, i.RoleName);
+  const role = getRole(ctx, ctx.target.roleName!);
   if (Object.keys(role.inlinePolicies).length) throw deleteConflict('Cannot delete entity, must delete policies first.');
   if (role.attachedPolicies.length) throw deleteConflict('Cannot delete entity, must detach all policies first.');
   await ctx.iam.store.deleteRole(role.roleName);
@@ -180,56 +184,58 @@ export async function deleteRole(ctx: ActionContext, i: In): Promise<void> {
 interface PolicyHolder<E extends RoleEntity | UserEntity> {
   /** "role" or "user", as AWS's messages say it. */
   readonly label: 'role' | 'user';
-  /** The request member naming the holder, and the response member echoing it. */
+  /** The response member naming the holder. */
   readonly nameKey: 'RoleName' | 'UserName';
+  /** The holder the call was authorized on. */
+  targetName(ctx: ActionContext): string;
   get(ctx: ActionContext, name: string): E;
   name(e: E): string;
   put(ctx: ActionContext, e: E): Promise<void>;
 }
 
 const ROLE: PolicyHolder<RoleEntity> = {
-  label: 'role', nameKey: 'RoleName', get: getRole, name: (r) => r.roleName, put: (ctx, r) => ctx.iam.store.putRole(r),
+  label: 'role', nameKey: 'RoleName', targetName: (ctx) => ctx.target.roleName!, get: getRole, name: (r) => r.roleName, put: (ctx, r) => ctx.iam.store.putRole(r),
 };
 const USER: PolicyHolder<UserEntity> = {
-  label: 'user', nameKey: 'UserName', get: getUser, name: (u) => u.userName, put: (ctx, u) => ctx.iam.store.putUser(u),
+  label: 'user', nameKey: 'UserName', targetName: (ctx) => ctx.target.userName!, get: getUser, name: (u) => u.userName, put: (ctx, u) => ctx.iam.store.putUser(u),
 };
 
 async function putInline<E extends RoleEntity | UserEntity>(h: PolicyHolder<E>, ctx: ActionContext, i: In): Promise<void> {
-  const e = h.get(ctx, i[h.nameKey]);
+  const e = h.get(ctx, h.targetName(ctx));
   validIdentityDocument(i.PolicyDocument);
   await h.put(ctx, { ...e, inlinePolicies: { ...e.inlinePolicies, [i.PolicyName]: i.PolicyDocument } });
 }
 
 function getInline<E extends RoleEntity | UserEntity>(h: PolicyHolder<E>, ctx: ActionContext, i: In): Out {
-  const e = h.get(ctx, i[h.nameKey]);
+  const e = h.get(ctx, h.targetName(ctx));
   const doc = e.inlinePolicies[i.PolicyName];
   if (doc === undefined) throw noSuchEntity(`The ${h.label} policy with name ${i.PolicyName} cannot be found.`);
   return { [h.nameKey]: h.name(e), PolicyName: i.PolicyName, PolicyDocument: encodeDocument(doc) };
 }
 
 function listInline<E extends RoleEntity | UserEntity>(h: PolicyHolder<E>, ctx: ActionContext, i: In): Out {
-  const p = page(Object.keys(h.get(ctx, i[h.nameKey]).inlinePolicies).sort(), i);
+  const p = page(Object.keys(h.get(ctx, h.targetName(ctx)).inlinePolicies).sort(), i);
   return { PolicyNames: p.items, IsTruncated: p.IsTruncated, Marker: p.Marker };
 }
 
 async function deleteInline<E extends RoleEntity | UserEntity>(h: PolicyHolder<E>, ctx: ActionContext, i: In): Promise<void> {
-  const e = h.get(ctx, i[h.nameKey]);
+  const e = h.get(ctx, h.targetName(ctx));
   if (!Object.hasOwn(e.inlinePolicies, i.PolicyName)) throw noSuchEntity(`The ${h.label} policy with name ${i.PolicyName} cannot be found.`);
   const { [i.PolicyName]: _gone, ...rest } = e.inlinePolicies;
   await h.put(ctx, { ...e, inlinePolicies: rest });
 }
 
 async function attachManaged<E extends RoleEntity | UserEntity>(h: PolicyHolder<E>, ctx: ActionContext, i: In): Promise<void> {
-  const e = h.get(ctx, i[h.nameKey]);
-  attachable(ctx, i.PolicyArn);
-  if (e.attachedPolicies.includes(i.PolicyArn)) return;
-  await h.put(ctx, { ...e, attachedPolicies: [...e.attachedPolicies, i.PolicyArn] });
+  const e = h.get(ctx, h.targetName(ctx));
+  attachable(ctx, ctx.target.policyArn!);
+  if (e.attachedPolicies.includes(ctx.target.policyArn!)) return;
+  await h.put(ctx, { ...e, attachedPolicies: [...e.attachedPolicies, ctx.target.policyArn!] });
 }
 
 async function detachManaged<E extends RoleEntity | UserEntity>(h: PolicyHolder<E>, ctx: ActionContext, i: In): Promise<void> {
-  const e = h.get(ctx, i[h.nameKey]);
-  if (!e.attachedPolicies.includes(i.PolicyArn)) throw noSuchEntity(`Policy ${i.PolicyArn} was not found.`);
-  await h.put(ctx, { ...e, attachedPolicies: e.attachedPolicies.filter((a) => a !== i.PolicyArn) });
+  const e = h.get(ctx, h.targetName(ctx));
+  if (!e.attachedPolicies.includes(ctx.target.policyArn!)) throw noSuchEntity(`Policy ${ctx.target.policyArn!} was not found.`);
+  await h.put(ctx, { ...e, attachedPolicies: e.attachedPolicies.filter((a) => a !== ctx.target.policyArn!) });
 }
 
 export const putRolePolicy = (ctx: ActionContext, i: In): Promise<void> => putInline(ROLE, ctx, i);
@@ -256,7 +262,7 @@ function attachedOut(ctx: ActionContext, arns: readonly string[], i: In): Out {
 }
 
 export function listAttachedRolePolicies(ctx: ActionContext, i: In): Out {
-  return attachedOut(ctx, getRole(ctx, i.RoleName).attachedPolicies, i);
+  return attachedOut(ctx, getRole(ctx, ctx.target.roleName!).attachedPolicies, i);
 }
 
 // ---------------------------------------------------------------- managed policies
@@ -301,19 +307,19 @@ export async function createPolicy(ctx: ActionContext, i: In): Promise<Out> {
 }
 
 export function getPolicy(ctx: ActionContext, i: In): Out {
-  const managed = awsManagedPolicy(i.PolicyArn);
+  const managed = awsManagedPolicy(ctx.target.policyArn!);
   if (managed) return { Policy: policyOut(ctx.iam, managed) };
-  return { Policy: policyOut(ctx.iam, customerPolicy(ctx, i.PolicyArn)) };
+  return { Policy: policyOut(ctx.iam, customerPolicy(ctx, ctx.target.policyArn!)) };
 }
 
 export function getPolicyVersion(ctx: ActionContext, i: In): Out {
-  const notFound = (): AwsError => noSuchEntity(`Policy ${i.PolicyArn} version ${i.VersionId} does not exist or is not attachable.`);
-  const aws = awsManagedPolicy(i.PolicyArn);
+  const notFound = (): AwsError => noSuchEntity(`Policy ${ctx.target.policyArn!} version ${i.VersionId} does not exist or is not attachable.`);
+  const aws = awsManagedPolicy(ctx.target.policyArn!);
   if (aws) {
     if (i.VersionId !== aws.defaultVersionId) throw notFound();
     return { PolicyVersion: { Document: encodeDocument(aws.document), VersionId: aws.defaultVersionId, IsDefaultVersion: true, CreateDate: new Date(aws.updateDate) } };
   }
-  const p = customerPolicy(ctx, i.PolicyArn);
+  const p = customerPolicy(ctx, ctx.target.policyArn!);
   const v = p.versions.find((x) => x.versionId === i.VersionId);
   if (!v) throw notFound();
   return { PolicyVersion: { Document: encodeDocument(v.document), VersionId: v.versionId, IsDefaultVersion: v.versionId === p.defaultVersionId, CreateDate: new Date(v.createDate) } };
@@ -335,8 +341,8 @@ export function listPolicies(ctx: ActionContext, i: In): Out {
 }
 
 export async function deletePolicy(ctx: ActionContext, i: In): Promise<void> {
-  if (awsManagedPolicy(i.PolicyArn)) throw invalidInput(`ARN ${i.PolicyArn} is not valid.`);
-  const p = customerPolicy(ctx, i.PolicyArn);
+  if (awsManagedPolicy(ctx.target.policyArn!)) throw invalidInput(`ARN ${ctx.target.policyArn!} is not valid.`);
+  const p = customerPolicy(ctx, ctx.target.policyArn!);
   if (ctx.iam.store.attachmentCount(p.arn) > 0) throw deleteConflict('Cannot delete a policy attached to entities.');
   await ctx.iam.store.deletePolicy(p.arn);
 }
@@ -345,13 +351,13 @@ export async function deletePolicy(ctx: ActionContext, i: In): Promise<void> {
 
 export async function createUser(ctx: ActionContext, i: In): Promise<Out> {
   const { store } = ctx.iam;
-  if (store.user(i.UserName)) throw alreadyExists(`User with name ${i.UserName} already exists.`);
+  if (store.user(ctx.target.userName!)) throw alreadyExists(`User with name ${ctx.target.userName!} already exists.`);
   const path: string = i.Path ?? '/';
   const user: UserEntity = {
-    userName: i.UserName,
+    userName: ctx.target.userName!,
     userId: newId('AIDA'),
     path,
-    arn: iamArn.user(ctx.iam.accountId, path, i.UserName),
+    arn: iamArn.user(ctx.iam.accountId, path, ctx.target.userName!),
     createDate: ctx.iam.now(),
     tags: i.Tags ?? [],
     inlinePolicies: {},
@@ -362,7 +368,7 @@ export async function createUser(ctx: ActionContext, i: In): Promise<Out> {
 }
 
 export function getUserAction(ctx: ActionContext, i: In): Out {
-  const name = targetUserName(ctx, i.UserName);
+  const name = targetUserName(ctx);
   if (name === undefined) {
     // The root user: AWS answers with the account's id and ARN and no name.
     const account = ctx.iam.accountId;
@@ -379,7 +385,7 @@ export function listUsers(ctx: ActionContext, i: In): Out {
 }
 
 export async function deleteUser(ctx: ActionContext, i: In): Promise<void> {
-  const user = getUser(ctx, i.UserName);
+  const user = getUser(ctx, ctx.target.userName!);
   if (ctx.iam.store.keysOf(user.userName).length) throw deleteConflict('Cannot delete entity, must delete access keys first.');
   if (Object.keys(user.inlinePolicies).length) throw deleteConflict('Cannot delete entity, must delete policies first.');
   if (user.attachedPolicies.length) throw deleteConflict('Cannot delete entity, must detach all policies first.');
@@ -393,7 +399,7 @@ export async function deleteUser(ctx: ActionContext, i: In): Promise<void> {
 
 
 export function listAttachedUserPolicies(ctx: ActionContext, i: In): Out {
-  return attachedOut(ctx, getUser(ctx, i.UserName).attachedPolicies, i);
+  return attachedOut(ctx, getUser(ctx, ctx.target.userName!).attachedPolicies, i);
 }
 
 // ---------------------------------------------------------------- access keys
@@ -401,7 +407,7 @@ export function listAttachedUserPolicies(ctx: ActionContext, i: In): Out {
 const MAX_KEYS_PER_USER = 2;
 
 export async function createAccessKey(ctx: ActionContext, i: In): Promise<Out> {
-  const name = targetUserName(ctx, i.UserName);
+  const name = targetUserName(ctx);
   if (name === undefined) throw invalidInput('Sluice keeps one root access key, from SLUICE_ROOT_ACCESS_KEY_ID or generated at first start.');
   const user = getUser(ctx, name);
   if (ctx.iam.store.keysOf(user.userName).length >= MAX_KEYS_PER_USER) {
@@ -421,7 +427,7 @@ export async function createAccessKey(ctx: ActionContext, i: In): Promise<Out> {
 }
 
 export function listAccessKeys(ctx: ActionContext, i: In): Out {
-  const name = targetUserName(ctx, i.UserName);
+  const name = targetUserName(ctx);
   if (name === undefined) return { AccessKeyMetadata: [], IsTruncated: false };
   const user = getUser(ctx, name);
   const p = page(ctx.iam.store.keysOf(user.userName), i);
@@ -433,7 +439,7 @@ export function listAccessKeys(ctx: ActionContext, i: In): Out {
 }
 
 function ownedKey(ctx: ActionContext, i: In): AccessKeyEntity {
-  const name = targetUserName(ctx, i.UserName);
+  const name = targetUserName(ctx);
   const key = ctx.iam.store.accessKeys.get(i.AccessKeyId);
   const owned = key && (name === undefined ? key.owner.kind === 'root' : key.owner.kind === 'user' && key.owner.userName.toLowerCase() === name.toLowerCase());
   if (name !== undefined) getUser(ctx, name);

@@ -9,16 +9,17 @@ import type { Service } from '../server/types.js';
 import { createStsService, stsAuthHook } from '../sts/service.js';
 import type { AuthzResult, Identity } from './authorizer.js';
 import type { RootCredentials } from './credentials.js';
+import { createAccessControl, type AccessControl } from './access.js';
 import { createGuard, type AuthHook, type Guard } from './guard.js';
 import { Iam, type AuthMode, type ExecutionRoleMode, type ExecutionRoleResult } from './iam.js';
 import { authorizeInvoke, type InvokeAuthorization } from './invoke.js';
-import { kinesisAuthHook } from './kinesis-hook.js';
 import { createIamService, iamAuthHook } from './service.js';
 
 export { Iam, API_GATEWAY_TRUST_POLICY, CALLER_CREDENTIALS_ARN, type ExecutionRoleResult } from './iam.js';
 export type { Identity, AuthzResult } from './authorizer.js';
 export type { RootCredentials } from './credentials.js';
-export type { AuthHook, AuthTarget, Guard } from './guard.js';
+export type { AuthHook, Guard } from './guard.js';
+export { allowAll, requestTagKeys, resourceTagKeys, type AccessControl, type Permission } from './access.js';
 export { bindIdentity, identityOf } from './request-identity.js';
 export { methodArn, type InvokeAuthorization, type InvokeRefusalType } from './invoke.js';
 export { checkListenPolicy, defaultAuthFor, isLoopback } from './listen-policy.js';
@@ -38,10 +39,6 @@ export interface IamConfig {
 
 export interface IamDeps {
   readonly log?: (line: string) => void;
-  /** Stream name inside a shard iterator (so GetRecords is authorized on its stream). */
-  readonly streamOfIterator?: (iterator: string) => string | undefined;
-  /** The resource policy of a Kinesis stream or consumer ARN (evaluated as a resource-based policy). */
-  readonly kinesisResourcePolicy?: (arn: string) => string | undefined;
   /** Clock override for tests. */
   readonly now?: () => number;
 }
@@ -50,8 +47,10 @@ export interface IamRuntime {
   readonly iam: Iam;
   /** The IAM and STS services, to register with the dispatcher. */
   readonly services: readonly Service[];
-  /** The dispatcher's authentication + authorization step. */
+  /** The dispatcher's authentication step. */
   readonly guard: Guard;
+  /** Authorization, for services to require the permissions a call needs on the resource it acts on. */
+  readonly access: AccessControl;
   /** Root credentials; `source === 'generated'` means they were just created and should be printed once. */
   readonly rootCredentials: RootCredentials;
   /** Adds (or replaces) the hook of a service, e.g. API Gateway's management API when it lands. */
@@ -94,21 +93,17 @@ export async function startIam(config: IamConfig, documents: DocumentStore, deps
     log(`iam: created ${exampleRole} (trusts apigateway.amazonaws.com, AmazonKinesisFullAccess attached)`);
   }
 
+  const access = createAccessControl(iam);
   const hooks: Record<string, AuthHook> = {
-    iam: iamAuthHook(iam),
+    iam: iamAuthHook(),
     sts: stsAuthHook(),
-    kinesis: kinesisAuthHook({
-      region: config.region,
-      accountId: config.accountId,
-      ...(deps.streamOfIterator ? { streamOfIterator: deps.streamOfIterator } : {}),
-      ...(deps.kinesisResourcePolicy ? { resourcePolicyOf: deps.kinesisResourcePolicy } : {}),
-    }),
   };
 
   return {
     iam,
-    services: [createIamService(iam, onInternalError), createStsService(iam, onInternalError)],
+    services: [createIamService(iam, access, onInternalError), createStsService(iam, access, onInternalError)],
     guard: createGuard(iam, hooks),
+    access,
     rootCredentials: iam.rootCredentials,
     addHook: (name, hook) => {
       hooks[name] = hook;

@@ -240,10 +240,25 @@ export function parsePolicy(text: string, kind: PolicyKind): IdentityPolicy | Tr
   return { version, statements } as IdentityPolicy | TrustPolicy | ResourcePolicy;
 }
 
+/**
+ * What a stored document that does not parse is evaluated as: a Deny of
+ * everything to everyone. Documents are validated on the way in, so this is
+ * only for state written before that (or by hand): failing closed keeps a
+ * Deny the owner meant from being ignored, and the account root, which no
+ * policy binds, can still replace the document.
+ */
+const ALL: PatternList = { negated: false, patterns: ['*'] };
+const ANYONE = { negated: false, spec: { any: true } } as const;
+const UNREADABLE = {
+  identity: { version: '2012-10-17', statements: [{ sid: 'Unreadable', effect: 'Deny', actions: ALL, resources: ALL, conditions: [] }] } satisfies IdentityPolicy,
+  trust: { version: '2012-10-17', statements: [{ sid: 'Unreadable', effect: 'Deny', actions: ALL, principals: ANYONE, conditions: [] }] } satisfies TrustPolicy,
+  resource: { version: '2012-10-17', statements: [{ sid: 'Unreadable', effect: 'Deny', actions: ALL, resources: ALL, principals: ANYONE, conditions: [] }] } satisfies ResourcePolicy,
+} as const;
+
 // Parsing is pure, and the same few documents are evaluated on every request.
 const cache = new Map<string, IdentityPolicy | TrustPolicy | ResourcePolicy>();
 
-/** parsePolicy, memoised by document text. */
+/** parsePolicy for evaluation, memoised by document text; a document that does not parse denies everything. */
 export function cachedPolicy(text: string, kind: 'identity'): IdentityPolicy;
 export function cachedPolicy(text: string, kind: 'trust'): TrustPolicy;
 export function cachedPolicy(text: string, kind: 'resource'): ResourcePolicy;
@@ -252,7 +267,11 @@ export function cachedPolicy(text: string, kind: PolicyKind): IdentityPolicy | T
   let p = cache.get(key);
   if (!p) {
     if (cache.size > 2_000) cache.clear();
-    p = parsePolicy(text, kind);
+    try {
+      p = parsePolicy(text, kind);
+    } catch {
+      p = UNREADABLE[kind];
+    }
     cache.set(key, p);
   }
   return p;

@@ -3,13 +3,13 @@
  * the hook that tells the guard which iam: action and resource a call needs.
  */
 import { loadServiceModel } from '../protocol/model.js';
-import { handleQuery, queryAction, queryErrorResponse, queryParams, type QueryHandler } from '../protocol/query.js';
+import { handleQuery, queryAction, queryErrorResponse, type QueryHandler, type QueryService } from '../protocol/query.js';
 import type { Service, SluiceRequest } from '../server/types.js';
 import * as a from './actions.js';
-import { iamArn } from './arn.js';
-import type { AuthHook, AuthTarget } from './guard.js';
+import type { AccessControl } from './access.js';
+import type { AuthHook } from './guard.js';
 import type { Iam } from './iam.js';
-import { principalArn } from './principal.js';
+import { IamAuthorization, type IamTarget } from './iam-authorization.js';
 import { identityOf } from './request-identity.js';
 import { scopeServiceOf } from './sigv4/verify.js';
 
@@ -61,48 +61,26 @@ export function isIamRequest(req: SluiceRequest): boolean {
   return queryAction(req)?.version === VERSION;
 }
 
-export function createIamService(iam: Iam, onInternalError?: (e: unknown) => void): Service {
-  const handlers: Record<string, QueryHandler> = {};
+export function createIamService(iam: Iam, access: AccessControl, onInternalError?: (e: unknown) => void): Service {
+  const authorization = new IamAuthorization(iamModel, iam, access);
+  const handlers: Record<string, QueryHandler<IamTarget>> = {};
   for (const [name, action] of Object.entries(ACTIONS)) {
-    handlers[name] = (input, { request }) =>
-      action({ iam, caller: identityOf(request) ?? iam.identify(request) }, input) as ReturnType<QueryHandler>;
+    handlers[name] = (input, { request, target }) =>
+      action({ iam, caller: identityOf(request) ?? iam.identify(request), target }, input) as ReturnType<QueryHandler>;
   }
-  const service = { model: iamModel, handlers, onInternalError: (e: unknown) => onInternalError?.(e) };
+  const service: QueryService<IamTarget> = {
+    model: iamModel,
+    handlers,
+    authorize: (action, input, req) => authorization.authorize(action, input, req),
+    onInternalError: (e: unknown) => onInternalError?.(e),
+  };
   return { name: 'iam', matches: isIamRequest, handle: (req) => handleQuery(service, req) };
 }
 
-/** The resource an IAM call acts on, as IAM names it in policies and denials. */
-function iamTarget(iam: Iam, req: SluiceRequest): AuthTarget | undefined {
-  const p = queryParams(req);
-  const action = p.get('Action');
-  if (!action || !Object.hasOwn(ACTIONS, action)) return undefined;
-  const account = iam.accountId;
-  const path = p.get('Path') ?? '/';
-  const prefix = p.get('PathPrefix') ?? '/';
-  const role = p.get('RoleName');
-  const user = p.get('UserName');
-  const policyArn = p.get('PolicyArn');
-  let resource: string;
-  if (role) resource = iam.store.role(role)?.arn ?? iamArn.role(account, path, role);
-  else if (user) resource = iam.store.user(user)?.arn ?? iamArn.user(account, path, user);
-  else if (policyArn) resource = policyArn;
-  else if (action === 'CreatePolicy') resource = iamArn.policy(account, path, p.get('PolicyName') ?? '');
-  else if (action === 'ListRoles') resource = `arn:aws:iam::${account}:role${prefix}`;
-  else if (action === 'ListUsers') resource = `arn:aws:iam::${account}:user${prefix}`;
-  else if (action === 'ListPolicies') resource = `arn:aws:iam::${account}:policy${prefix}`;
-  else {
-    // Key and GetUser calls without UserName act on the caller's own user.
-    const caller = identityOf(req);
-    resource = caller ? principalArn(caller.principal) : '*';
-  }
-  return { action: `iam:${action}`, resource, context: policyArn ? { 'iam:PolicyARN': policyArn } : {} };
-}
-
-export function iamAuthHook(iam: Iam): AuthHook {
+export function iamAuthHook(): AuthHook {
   return {
     dialect: 'query',
     signingService: 'iam',
-    target: (req) => iamTarget(iam, req),
     render: (error, req: SluiceRequest) => queryErrorResponse(error, req.requestId, NAMESPACE),
   };
 }

@@ -27,35 +27,6 @@ export interface KinesisContext {
 
 export const invalidArgument = (message: string): AwsError => new AwsError('InvalidArgumentException', message);
 
-export interface StreamTarget {
-  readonly StreamName?: string;
-  readonly StreamARN?: string;
-}
-
-const ARN = /^arn:aws[^:]*:kinesis:([^:]*):(\d{12}):stream\/(.+)$/;
-
-/**
- * The stream name a request addresses, by StreamName or StreamARN (AWS
- * accepts either; an ARN for another account or region names no stream here).
- */
-export function streamNameOf(ctx: KinesisContext, input: StreamTarget): string {
-  if (input.StreamARN !== undefined) {
-    const m = ARN.exec(input.StreamARN);
-    const { region, accountId } = ctx.registry.account;
-    if (!m || m[1] !== region || m[2] !== accountId) {
-      throw new AwsError('ResourceNotFoundException', `Stream ${input.StreamARN} under account ${accountId} not found.`);
-    }
-    if (input.StreamName !== undefined && input.StreamName !== m[3]) {
-      throw invalidArgument(`StreamARN ${input.StreamARN} and StreamName ${input.StreamName} do not refer to the same stream.`);
-    }
-    return m[3]!;
-  }
-  if (input.StreamName === undefined) {
-    throw invalidArgument('Either StreamName or StreamARN should be provided.');
-  }
-  return input.StreamName;
-}
-
 export const modeDetails = (s: StreamMeta): { StreamMode: string } => ({ StreamMode: s.mode });
 
 export const encryptionOf = (s: StreamMeta): { EncryptionType: string; KeyId?: string } =>

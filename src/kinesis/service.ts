@@ -4,7 +4,9 @@
  * that deletes records past their stream's retention.
  */
 import { extendedRequestId } from '../server/extended-request-id.js';
-import { handleJsonRpc, type OperationHandler } from '../protocol/json-rpc.js';
+import { allowAll, type AccessControl } from '../iam/access.js';
+import type { AuthHook } from '../iam/guard.js';
+import { CBOR_TYPE, errorResponse, handleJsonRpc, type JsonRpcService, type OperationHandler } from '../protocol/json-rpc.js';
 import type { Service, SluiceRequest, SluiceResponse } from '../server/types.js';
 import type { DocumentStore } from '../store/documents.js';
 import type { StreamStore } from '../store/stream-store.js';
@@ -15,6 +17,7 @@ import * as settings from './actions/settings.js';
 import { subscribeToShard } from './actions/subscribe.js';
 import * as streams from './actions/streams.js';
 import * as tags from './actions/tags.js';
+import { permissionsFor } from './authorization.js';
 import type { KinesisContext } from './context.js';
 import { IteratorCodec } from './iterators.js';
 import { Limiter, noLimits, type LimitsOptions } from './limits.js';
@@ -22,12 +25,15 @@ import { kinesisModel } from './model.js';
 import { ShardNotifier } from './notifier.js';
 import { Subscriptions } from './subscriptions.js';
 import { StreamRegistry, type Account, type Delays } from './streams.js';
+import { consumerOf, streamOf, TargetResolver, type ConsumerRef, type KinesisTarget, type StreamRef } from './targets.js';
 
 export { kinesisModel };
 const TARGET_PREFIX = `${kinesisModel.metadata.targetPrefix}.`;
 const SCOPE_SERVICE = /Credential=[^/,]+\/\d{8}\/[^/]+\/kinesis\/aws4_request/;
 
 export interface KinesisOptions extends Account, Delays {
+  /** Authorization of each call on the resource it acts on (IAM); absent = nothing is checked. */
+  readonly access?: AccessControl;
   readonly shardLimit: number;
   /** How often expired records are deleted from disk. */
   readonly retentionSweepMs?: number;
@@ -37,67 +43,81 @@ export interface KinesisOptions extends Account, Delays {
 
 export interface KinesisService extends Service {
   readonly registry: StreamRegistry;
-  /** A stream's or consumer's resource policy, for IAM. */
-  resourcePolicyOf(arn: string): string | undefined;
-  /** The stream a shard iterator this server issued reads (GetRecords names no stream otherwise). */
-  streamOfIterator(iterator: string): string | undefined;
   close(): void;
 }
 
-function handlersFor(ctx: KinesisContext): Record<string, OperationHandler> {
+type Handler = OperationHandler<KinesisTarget>;
+
+/** Every action, given the target its call was authorized on. */
+function handlersFor(ctx: KinesisContext): Record<string, Handler> {
+  const onStream = (action: (input: any, stream: StreamRef) => unknown): Handler => (i, c) => action(i, streamOf(c.target)) as ReturnType<Handler>;
+  const onConsumer = (action: (ref: ConsumerRef) => unknown): Handler => (_i, c) => action(consumerOf(c.target)) as ReturnType<Handler>;
   return {
-    CreateStream: (i) => streams.createStream(ctx, i),
-    DeleteStream: (i) => streams.deleteStream(ctx, i),
-    DescribeStream: (i) => streams.describeStream(ctx, i),
-    DescribeStreamSummary: (i) => streams.describeStreamSummary(ctx, i),
+    CreateStream: onStream((i, s) => streams.createStream(ctx, i, s)),
+    DeleteStream: onStream((i, s) => streams.deleteStream(ctx, i, s)),
+    DescribeStream: onStream((i, s) => streams.describeStream(ctx, i, s)),
+    DescribeStreamSummary: onStream((_i, s) => streams.describeStreamSummary(ctx, s)),
     ListStreams: (i) => streams.listStreams(ctx, i),
-    ListShards: (i) => streams.listShards(ctx, i),
-    IncreaseStreamRetentionPeriod: (i) => streams.increaseRetention(ctx, i),
-    DecreaseStreamRetentionPeriod: (i) => streams.decreaseRetention(ctx, i),
-    PutRecord: (i) => records.putRecord(ctx, i),
-    PutRecords: (i) => records.putRecords(ctx, i),
-    GetShardIterator: (i) => records.getShardIterator(ctx, i),
-    GetRecords: (i) => records.getRecords(ctx, i),
-    AddTagsToStream: (i) => tags.addTagsToStream(ctx, i),
-    RemoveTagsFromStream: (i) => tags.removeTagsFromStream(ctx, i),
-    ListTagsForStream: (i) => tags.listTagsForStream(ctx, i),
-    TagResource: (i) => tags.tagResource(ctx, i),
-    UntagResource: (i) => tags.untagResource(ctx, i),
-    ListTagsForResource: (i) => tags.listTagsForResource(ctx, i),
-    SplitShard: (i) => resharding.splitShard(ctx, i),
-    MergeShards: (i) => resharding.mergeShards(ctx, i),
-    UpdateShardCount: (i) => resharding.updateShardCount(ctx, i),
-    UpdateStreamMode: (i) => resharding.updateStreamMode(ctx, i),
-    RegisterStreamConsumer: (i) => consumers.registerStreamConsumer(ctx, i),
-    DeregisterStreamConsumer: (i) => consumers.deregisterStreamConsumer(ctx, i),
-    DescribeStreamConsumer: (i) => consumers.describeStreamConsumer(ctx, i),
-    ListStreamConsumers: (i) => consumers.listStreamConsumers(ctx, i),
-    SubscribeToShard: (i, call) => subscribeToShard(ctx, i, call),
-    StartStreamEncryption: (i) => settings.startStreamEncryption(ctx, i),
-    StopStreamEncryption: (i) => settings.stopStreamEncryption(ctx, i),
-    EnableEnhancedMonitoring: (i) => settings.enableEnhancedMonitoring(ctx, i),
-    DisableEnhancedMonitoring: (i) => settings.disableEnhancedMonitoring(ctx, i),
+    ListShards: onStream((i, s) => streams.listShards(ctx, i, s)),
+    IncreaseStreamRetentionPeriod: onStream((i, s) => streams.increaseRetention(ctx, i, s)),
+    DecreaseStreamRetentionPeriod: onStream((i, s) => streams.decreaseRetention(ctx, i, s)),
+    PutRecord: onStream((i, s) => records.putRecord(ctx, i, s)),
+    PutRecords: onStream((i, s) => records.putRecords(ctx, i, s)),
+    GetShardIterator: onStream((i, s) => records.getShardIterator(ctx, i, s)),
+    GetRecords: (i, c) => records.getRecords(ctx, i, c.target.kind === 'iterator' ? c.target.iterator : undefined),
+    AddTagsToStream: onStream((i, s) => tags.addTagsToStream(ctx, i, s)),
+    RemoveTagsFromStream: onStream((i, s) => tags.removeTagsFromStream(ctx, i, s)),
+    ListTagsForStream: onStream((i, s) => tags.listTagsForStream(ctx, i, s)),
+    TagResource: (i, c) => tags.tagResource(ctx, i, c.target),
+    UntagResource: (i, c) => tags.untagResource(ctx, i, c.target),
+    ListTagsForResource: (i, c) => tags.listTagsForResource(ctx, i, c.target),
+    SplitShard: onStream((i, s) => resharding.splitShard(ctx, i, s)),
+    MergeShards: onStream((i, s) => resharding.mergeShards(ctx, i, s)),
+    UpdateShardCount: onStream((i, s) => resharding.updateShardCount(ctx, i, s)),
+    UpdateStreamMode: onStream((i, s) => resharding.updateStreamMode(ctx, i, s)),
+    RegisterStreamConsumer: onStream((i, s) => consumers.registerStreamConsumer(ctx, i, s)),
+    DeregisterStreamConsumer: onConsumer((ref) => consumers.deregisterStreamConsumer(ctx, ref)),
+    DescribeStreamConsumer: onConsumer((ref) => consumers.describeStreamConsumer(ctx, ref)),
+    ListStreamConsumers: onStream((i, s) => consumers.listStreamConsumers(ctx, i, s)),
+    SubscribeToShard: (i, c) => subscribeToShard(ctx, i, c, consumerOf(c.target)),
+    StartStreamEncryption: onStream((i, s) => settings.startStreamEncryption(ctx, i, s)),
+    StopStreamEncryption: onStream((i, s) => settings.stopStreamEncryption(ctx, i, s)),
+    EnableEnhancedMonitoring: onStream((i, s) => settings.enableEnhancedMonitoring(ctx, i, s)),
+    DisableEnhancedMonitoring: onStream((i, s) => settings.disableEnhancedMonitoring(ctx, i, s)),
     DescribeLimits: () => settings.describeLimits(ctx),
     DescribeAccountSettings: () => settings.describeAccountSettings(ctx),
     UpdateAccountSettings: (i) => settings.updateAccountSettings(ctx, i),
-    PutResourcePolicy: (i) => settings.putResourcePolicy(ctx, i),
-    GetResourcePolicy: (i) => settings.getResourcePolicy(ctx, i),
-    DeleteResourcePolicy: (i) => settings.deleteResourcePolicy(ctx, i),
-    UpdateMaxRecordSize: (i) => settings.updateMaxRecordSize(ctx, i),
-    UpdateStreamWarmThroughput: (i) => settings.updateStreamWarmThroughput(ctx, i),
+    PutResourcePolicy: (i, c) => settings.putResourcePolicy(ctx, i, c.target),
+    GetResourcePolicy: (_i, c) => settings.getResourcePolicy(ctx, c.target),
+    DeleteResourcePolicy: (i, c) => settings.deleteResourcePolicy(ctx, i, c.target),
+    UpdateMaxRecordSize: onStream((i, s) => settings.updateMaxRecordSize(ctx, i, s)),
+    UpdateStreamWarmThroughput: onStream((i, s) => settings.updateStreamWarmThroughput(ctx, i, s)),
   };
 }
 
 /** Adds injected latency and control-plane rate limits in front of every action. */
-function withLimits(ctx: KinesisContext, handlers: Record<string, OperationHandler>): Record<string, OperationHandler> {
+function withLimits(ctx: KinesisContext, handlers: Record<string, Handler>): Record<string, Handler> {
   const { limiter } = ctx;
   if (!limiter.options.enforce && limiter.options.faultRate === 0 && limiter.options.latencyMs === 0) return handlers;
-  return Object.fromEntries(Object.entries(handlers).map(([action, handler]) => [action, async (input: any, call) => {
+  return Object.fromEntries(Object.entries(handlers).map(([action, handler]): [string, Handler] => [action, async (input: any, call) => {
     await limiter.delay();
-    const stream = input?.StreamName ?? input?.StreamARN?.split('/')[1];
+    const t = call.target;
+    const stream = t.kind === 'stream' ? t.stream.name : t.kind === 'consumer' ? t.consumer.stream.name : undefined;
     limiter.admitControl(action, stream !== undefined ? `stream/${stream}${action === 'GetShardIterator' ? `/${input.ShardId}` : ''}` : 'account');
     return handler(input, call);
   }]));
+}
+
+/** How the dispatcher authenticates Kinesis calls: signed for `kinesis`, refused in the request's own format. */
+export function kinesisAuthHook(): AuthHook {
+  return {
+    dialect: 'json',
+    signingService: 'kinesis',
+    render: (error, req) => {
+      const cbor = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase() === CBOR_TYPE;
+      return errorResponse(error, cbor ? 'cbor' : 'json', cbor ? CBOR_TYPE : 'application/x-amz-json-1.1');
+    },
+  };
 }
 
 /** Whether a request is addressed to Kinesis: by target header, `?Action=`, or SigV4 scope. */
@@ -114,11 +134,12 @@ export function isKinesisRequest(req: SluiceRequest): boolean {
 
 export async function createKinesisService(options: KinesisOptions, store: StreamStore, documents: DocumentStore): Promise<KinesisService> {
   const registry = new StreamRegistry(options, options, documents, store);
+  const iterators = new IteratorCodec(await store.secret('shard-iterators'));
   const ctx: KinesisContext = {
     registry,
     store,
     documents,
-    iterators: new IteratorCodec(await store.secret('shard-iterators')),
+    iterators,
     limits: { shardLimit: options.shardLimit, createStreamMs: options.createStreamMs },
     notifier: new ShardNotifier(),
     subscriptions: new Subscriptions(),
@@ -126,9 +147,16 @@ export async function createKinesisService(options: KinesisOptions, store: Strea
   };
   registry.applyPending = (meta) => resharding.applyPendingChange(ctx, meta);
   await registry.load();
-  const rpc = {
+  const resolver = new TargetResolver(kinesisModel, registry.account, iterators);
+  const access = options.access ?? allowAll;
+  const rpc: JsonRpcService<KinesisTarget> = {
     model: kinesisModel,
     handlers: withLimits(ctx, handlersFor(ctx)),
+    authorize(operation, input, req) {
+      const target = resolver.resolve(operation, input);
+      if (access.checkedCaller(req)) access.require(req, permissionsFor(registry, operation, input, target), 'json');
+      return target;
+    },
     onInternalError: (e: unknown) => options.onInternalError?.(e),
   };
 
@@ -154,8 +182,6 @@ export async function createKinesisService(options: KinesisOptions, store: Strea
   return {
     name: 'kinesis',
     registry,
-    resourcePolicyOf: (arn) => settings.resourcePolicyOf(ctx, arn),
-    streamOfIterator: (it) => ctx.iterators.decode(it)?.streamName,
     matches: isKinesisRequest,
     async handle(req): Promise<SluiceResponse> {
       const res = await handleJsonRpc(rpc, req);

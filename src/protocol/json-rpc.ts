@@ -14,19 +14,27 @@ import { jsonWriter } from './json-writer.js';
 import { parseInput, validateInput, type WireFormat } from './shapes.js';
 import type { SluiceRequest, SluiceResponse, StreamingBody } from '../server/types.js';
 
-export interface CallContext {
+export interface CallContext<T = unknown> {
   readonly request: SluiceRequest;
   readonly format: WireFormat;
+  /** What the service's `authorize` resolved the call to act on: the handler acts on this, and only this. */
+  readonly target: T;
 }
 
 /** What an operation may answer: a typed output or a stream the transport writes as it comes. */
 export type OperationResult = Record<string, unknown> | void | { readonly streaming: StreamingBody; readonly headers?: Record<string, string> };
 
-export type OperationHandler = (input: any, ctx: CallContext) => Promise<OperationResult> | OperationResult;
+export type OperationHandler<T = unknown> = (input: any, ctx: CallContext<T>) => Promise<OperationResult> | OperationResult;
 
-export interface JsonRpcService {
+export interface JsonRpcService<T = unknown> {
   readonly model: ServiceModel;
-  readonly handlers: Readonly<Record<string, OperationHandler>>;
+  readonly handlers: Readonly<Record<string, OperationHandler<T>>>;
+  /**
+   * Resolves what a parsed, valid call acts on and checks that the caller may
+   * (throwing the refusal), before any handler runs. It sees only the members
+   * the operation declares; what it returns is the handler's `call.target`.
+   */
+  readonly authorize?: (operation: string, input: Record<string, unknown>, req: SluiceRequest) => T | Promise<T>;
   /** Called for every unexpected (non-AWS) error, which answers 500 InternalFailure. */
   readonly onInternalError?: (e: unknown, req: SluiceRequest) => void;
 }
@@ -70,7 +78,7 @@ export function errorResponse(e: AwsError, format: WireFormat, contentType: stri
 /** Errors raised before an operation is known carry no message, as AWS sends them. */
 const bare = (code: string): AwsError => new AwsError(code, '');
 
-export async function handleJsonRpc(service: JsonRpcService, req: SluiceRequest): Promise<SluiceResponse> {
+export async function handleJsonRpc<T>(service: JsonRpcService<T>, req: SluiceRequest): Promise<SluiceResponse> {
   const { model } = service;
   const rawType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   const format = formatOf(rawType) ?? 'json';
@@ -83,7 +91,7 @@ export async function handleJsonRpc(service: JsonRpcService, req: SluiceRequest)
       // AWS answers an unknown content type before looking at the operation.
       throw new AwsError('UnknownOperationException', '', 404);
     }
-    if (!operation || !handler) throw bare('UnknownOperationException');
+    if (!operation) throw bare('UnknownOperationException');
     if (req.body.length === 0) throw bare('SerializationException');
     let doc: unknown;
     try {
@@ -94,7 +102,10 @@ export async function handleJsonRpc(service: JsonRpcService, req: SluiceRequest)
     if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw bare('SerializationException');
     const input = parseInput(model, operation.input?.shape, doc, format);
     if (operation.input) validateInput(model, operation.input.shape, input);
-    const result = await handler(input, { request: req, format });
+    let target = service.authorize?.(name!, input, req) as T;
+    if (target instanceof Promise) target = await target;
+    if (!handler) throw bare('UnknownOperationException');
+    const result = await handler(input, { request: req, format, target });
     if (result && 'streaming' in result && typeof result.streaming === 'object') {
       return { status: 200, headers: { ...(result.headers ?? {}) }, body: result.streaming as StreamingBody };
     }

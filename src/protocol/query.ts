@@ -18,16 +18,25 @@ interface QueryMemberRef extends MemberRef {
 }
 type QueryOperation = ServiceModel['operations'][string] & { readonly output?: { shape: string; resultWrapper?: string } };
 
-export interface QueryContext {
+export interface QueryContext<T = unknown> {
   readonly request: SluiceRequest;
   readonly action: string;
+  /** What the service's `authorize` resolved the call to act on. */
+  readonly target: T;
 }
 
-export type QueryHandler = (input: any, ctx: QueryContext) => Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
+export type QueryHandler<T = unknown> = (input: any, ctx: QueryContext<T>) => Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
 
-export interface QueryService {
+export interface QueryService<T = unknown> {
   readonly model: ServiceModel;
-  readonly handlers: Readonly<Record<string, QueryHandler>>;
+  readonly handlers: Readonly<Record<string, QueryHandler<T>>>;
+  /**
+   * Resolves what a parsed, valid call acts on and checks the caller may
+   * (throwing the refusal), before any handler runs; its result is the
+   * handler's `target`. It runs for every operation of the model, whether
+   * or not the service implements it.
+   */
+  readonly authorize?: (action: string, input: Record<string, unknown>, req: SluiceRequest) => T;
   readonly onInternalError?: (e: unknown, req: SluiceRequest) => void;
 }
 
@@ -182,7 +191,7 @@ export function queryErrorResponse(e: AwsError, requestId: string, namespace: st
   return xmlResponse(e.status, body, requestId);
 }
 
-export async function handleQuery(service: QueryService, req: SluiceRequest): Promise<SluiceResponse> {
+export async function handleQuery<T>(service: QueryService<T>, req: SluiceRequest): Promise<SluiceResponse> {
   const { model } = service;
   const ns = xmlns(model);
   try {
@@ -190,8 +199,7 @@ export async function handleQuery(service: QueryService, req: SluiceRequest): Pr
     const action = params.get('Action');
     if (!action) throw new AwsError('MissingAction', 'Missing Action', 400);
     const operation = Object.hasOwn(model.operations, action) ? (model.operations[action] as QueryOperation) : undefined;
-    const handler = operation ? service.handlers[action] : undefined;
-    if (!operation || !handler) {
+    if (!operation) {
       throw new AwsError('InvalidAction', `Could not find operation ${action} for version ${model.metadata.apiVersion}`, 400);
     }
     const input = operation.input ? (readValue(model, { shape: operation.input.shape }, '', params) as Record<string, unknown>) : {};
@@ -204,7 +212,10 @@ export async function handleQuery(service: QueryService, req: SluiceRequest): Pr
         throw e;
       }
     }
-    const result = (await handler(input, { request: req, action })) ?? {};
+    const target = service.authorize?.(action, input, req) as T;
+    const handler = Object.hasOwn(service.handlers, action) ? service.handlers[action] : undefined;
+    if (!handler) throw new AwsError('InvalidAction', `Could not find operation ${action} for version ${model.metadata.apiVersion}`, 400);
+    const result = (await handler(input, { request: req, action, target })) ?? {};
     let inner = '';
     if (operation.output) {
       const shape = model.shapes[operation.output.shape];

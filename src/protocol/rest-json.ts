@@ -13,16 +13,34 @@ import { AwsError, isAwsError } from './errors.js';
 import type { MemberRef, Operation, ServiceModel, Shape } from './model.js';
 import { parseValue, validateInput } from './shapes.js';
 
-export interface RestCallContext {
+export interface RestCallContext<T = unknown> {
   readonly request: SluiceRequest;
   readonly operation: string;
+  /** What the service's `authorize` resolved the call to act on. */
+  readonly target: T;
 }
 
-export type RestOperationHandler = (input: any, ctx: RestCallContext) => Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
+export type RestOperationHandler<T = unknown> = (input: any, ctx: RestCallContext<T>) => Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
 
-export interface RestJsonService {
+/** A parsed, valid call, as `authorize` sees it. */
+export interface RestCall {
+  readonly operation: Operation;
+  readonly input: Record<string, unknown>;
+  readonly request: SluiceRequest;
+  /** Decoded values of the requestUri's labels, by label name. */
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface RestJsonService<T = unknown> {
   readonly model: ServiceModel;
-  readonly handlers: Readonly<Record<string, RestOperationHandler>>;
+  readonly handlers: Readonly<Record<string, RestOperationHandler<T>>>;
+  /**
+   * Resolves what a parsed, valid call acts on and checks the caller may
+   * (throwing the refusal), before any handler runs; its result is the
+   * handler's `target`. It runs for every operation of the model, whether
+   * or not the service implements it.
+   */
+  readonly authorize?: (call: RestCall) => T | Promise<T>;
   /**
    * The error a malformed or invalid input becomes. Services differ: API
    * Gateway answers BadRequestException where Coral services say
@@ -139,7 +157,7 @@ export class RestRouter {
 
 type Structure = Extract<Shape, { type: 'structure' }> & { payload?: string };
 
-function inputProblem(service: RestJsonService, message: string, kind: 'serialization' | 'validation'): AwsError {
+function inputProblem(service: Pick<RestJsonService<unknown>, 'inputError'>, message: string, kind: 'serialization' | 'validation'): AwsError {
   return service.inputError?.(message, kind) ?? new AwsError(kind === 'serialization' ? 'SerializationException' : 'ValidationException', message);
 }
 
@@ -352,14 +370,12 @@ export function restJsonError(model: ServiceModel, e: AwsError): SluiceResponse 
 
 // ---------------------------------------------------------------- handling
 
-export async function handleRestJson(service: RestJsonService, router: RestRouter, req: SluiceRequest): Promise<SluiceResponse> {
+export async function handleRestJson<T>(service: RestJsonService<T>, router: RestRouter, req: SluiceRequest): Promise<SluiceResponse> {
   const { model } = service;
   try {
     const match = router.match(req.method, req.path, req.query);
     if (!match) throw new AwsError('UnknownOperationException', `No operation matches ${req.method} ${req.path}`, 404);
     const name = match.operation.name;
-    const handler = service.handlers[name];
-    if (!handler) throw service.notImplemented?.(name) ?? new AwsError('NotImplementedException', `${name} is not implemented`, 501);
     let input: Record<string, unknown>;
     try {
       input = parseInput(model, match.operation, match, req);
@@ -370,7 +386,11 @@ export async function handleRestJson(service: RestJsonService, router: RestRoute
       }
       throw e;
     }
-    const result = await handler(input, { request: req, operation: name });
+    let target = service.authorize?.({ operation: match.operation, input, request: req, labels: match.labels }) as T;
+    if (target instanceof Promise) target = await target;
+    const handler = Object.hasOwn(service.handlers, name) ? service.handlers[name] : undefined;
+    if (!handler) throw service.notImplemented?.(name) ?? new AwsError('NotImplementedException', `${name} is not implemented`, 501);
+    const result = await handler(input, { request: req, operation: name, target });
     return writeOutput(model, match.operation, result);
   } catch (e) {
     if (isAwsError(e)) return restJsonError(model, e);

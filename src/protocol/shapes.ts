@@ -321,11 +321,26 @@ export function validationError(messages: string[]): AwsError {
   return new AwsError('ValidationException', `${n} validation error${n > 1 ? 's' : ''} detected: ${messages.join('; ')}`);
 }
 
-/** Parses a whole request document against an operation's input shape. */
+/**
+ * Parses a whole request document against an operation's input shape. The
+ * result holds only the members the operation declares: whatever else a
+ * client sends is dropped here, so no later step (authorization included)
+ * can be steered by a member the operation does not have.
+ */
 export function parseInput(model: ServiceModel, shapeName: string | undefined, doc: unknown, format: WireFormat): Record<string, unknown> {
   if (!shapeName) return {};
   if (doc === null || doc === undefined) return {};
-  return parseValue(model, { shape: shapeName }, doc, format) as Record<string, unknown>;
+  const shape = model.shapes[shapeName];
+  if (!shape || shape.type !== 'structure') return {};
+  if (typeof doc !== 'object' || Array.isArray(doc) || doc instanceof Uint8Array) return parseValue(model, { shape: shapeName }, doc, format) as Record<string, unknown>;
+  const src = doc as Record<string, unknown>;
+  const input: Record<string, unknown> = {};
+  for (const name in shape.members) {
+    if (!Object.hasOwn(src, name)) continue;
+    const parsed = parseValue(model, shape.members[name]!, src[name], format);
+    if (parsed !== undefined) input[name] = parsed;
+  }
+  return input;
 }
 
 // ---------------------------------------------------------------- output

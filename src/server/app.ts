@@ -4,7 +4,7 @@
  */
 import { createApiGateway, managementAuthHook, type ApiGateway, type GatewaySecurity } from '../apigateway/index.js';
 import { bindIdentity, checkListenPolicy, startIam, type Identity, type IamRuntime } from '../iam/index.js';
-import { createKinesisService, type KinesisService } from '../kinesis/service.js';
+import { createKinesisService, kinesisAuthHook, type KinesisService } from '../kinesis/service.js';
 import { SqliteStore } from '../store/sqlite.js';
 import type { SluiceConfig } from './config.js';
 import { createDispatcher } from './dispatcher.js';
@@ -42,12 +42,17 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   // Whatever fails during start-up (a bad --api file, a port in use) must not leave storage open.
   let kinesisOpened: KinesisService | undefined;
   try {
+    const log = options.log ?? (() => {});
+    for (const w of store.warnings) log(w);
+    // iam: IAM and STS services, the SigV4 guard every routed request passes, the example's execution role.
+    const iam = await startIam({ ...config, auth, iam: config.iam ?? 'enforce' }, store, { log });
     kinesisOpened = await createKinesisService(
-      { ...config, limits: { enforce: config.enforceLimits, faultRate: config.faultRate, latencyMs: config.latencyMs } },
+      { ...config, access: iam.access, limits: { enforce: config.enforceLimits, faultRate: config.faultRate, latencyMs: config.latencyMs } },
       store,
       store,
     );
-    return await assemble(config, options, store, kinesisOpened);
+    iam.addHook('kinesis', kinesisAuthHook());
+    return await assemble(config, options, store, iam, kinesisOpened);
   } catch (e) {
     kinesisOpened?.close();
     await store.close();
@@ -55,17 +60,10 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   }
 }
 
-async function assemble(config: SluiceConfig, options: StartOptions, store: SqliteStore, kinesis: KinesisService): Promise<Sluice> {
+async function assemble(config: SluiceConfig, options: StartOptions, store: SqliteStore, iam: IamRuntime, kinesis: KinesisService): Promise<Sluice> {
   const log = options.log ?? (() => {});
   const logError = (e: unknown): void => log(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   const auth = config.auth ?? 'off';
-
-  // iam: IAM and STS services, the SigV4 + policy guard every routed request passes, the example's execution role.
-  const iam = await startIam({ ...config, auth, iam: config.iam ?? 'enforce' }, store, {
-    log,
-    streamOfIterator: (it) => kinesis.streamOfIterator(it),
-    kinesisResourcePolicy: (arn) => kinesis.resourcePolicyOf(arn),
-  });
 
   const services: Service[] = [...iam.services];
   const dispatch = createDispatcher(() => services, iam.guard);
@@ -79,10 +77,10 @@ async function assemble(config: SluiceConfig, options: StartOptions, store: Sqli
     assumeExecutionRole: (roleArn, caller) => iam.assumeExecutionRole(roleArn, caller as Identity | undefined),
     bindIdentity: (req, identity) => bindIdentity(req, identity as Identity),
   };
-  const apiGateway = await createApiGateway({ config, documents: store, dispatch, log, security });
+  const apiGateway = await createApiGateway({ config, documents: store, dispatch, log, security, access: iam.access });
   // The runtime first: invoke URLs live under /restapis/{id}/{stage}/_user_request_ too.
   services.push(apiGateway.service, apiGateway.management);
-  iam.addHook(apiGateway.management.name, managementAuthHook(config.region));
+  iam.addHook(apiGateway.management.name, managementAuthHook());
   const deployedApis = (): readonly DeployedApi[] => apiGateway.deployedApis(url);
 
   services.push(createInternalService({ version, deployedApis: () => deployedApis() }), kinesis);

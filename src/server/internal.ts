@@ -7,6 +7,8 @@ export interface DeployedApi {
   readonly name: string;
   readonly stage: string;
   readonly invokeUrl: string;
+  /** Methods anyone who can reach the port may call ("GET /streams"). */
+  readonly openMethods: readonly string[];
 }
 
 export interface HealthSource {

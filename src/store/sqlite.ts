@@ -10,9 +10,9 @@
  */
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BackgroundCheckpointer } from './checkpointer.js';
+import { createPrivateFile, makePrivate, prepareDataDir } from './data-dir.js';
 import { ChunkWriter, entryDataLength, entryEnd, MAX_CHUNK_BYTES, MAX_CHUNK_RECORDS } from './chunk.js';
 import type { DocumentStore } from './documents.js';
 import type { Appended, NewRecord, ReadOptions, ReadResult, RecordRun, ShardRef, StreamStore } from './stream-store.js';
@@ -60,15 +60,22 @@ export class SqliteStore implements StreamStore, DocumentStore {
   private checkpointer?: BackgroundCheckpointer;
   private bytesWritten = 0;
 
+  /** Start-up warnings for the operator (a data dir others can read). */
+  readonly warnings: readonly string[];
+
   /** `dir` undefined = in memory. */
   constructor(dir: string | undefined) {
-    if (dir !== undefined) mkdirSync(dir, { recursive: true });
+    this.warnings = dir !== undefined ? prepareDataDir(dir) : [];
     const file = dir === undefined ? undefined : join(dir, 'sluice.db');
+    // The database holds secrets: 0600 from the moment it exists (SQLite gives the
+    // log and shared-memory files the database file's mode).
+    if (file !== undefined) createPrivateFile(file);
     this.db = new Database(file ?? ':memory:');
     // Takes effect only when the database is created. Larger pages mean fewer
     // log frames (and writes) per chunk.
     this.db.pragma('page_size = 16384');
     this.db.pragma('journal_mode = WAL');
+    if (file !== undefined) makePrivate([file, `${file}-wal`, `${file}-shm`]);
     this.db.pragma('synchronous = FULL');
     this.db.pragma('cache_size = -4000');
     this.db.exec(`

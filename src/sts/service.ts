@@ -1,14 +1,14 @@
 /**
  * STS on the shared port (Query protocol, version 2011-06-15): AssumeRole,
- * GetCallerIdentity and GetSessionToken. None of the three is gated by the
- * caller's own policies up front: GetCallerIdentity and GetSessionToken need
- * no permission in AWS, and AssumeRole is decided by the role's trust policy
- * (then, for account-wide trust, the caller's policies) inside Iam.assumeRole.
+ * GetCallerIdentity and GetSessionToken (see SELF_AUTHORIZED for how they
+ * are authorized); any other STS operation is authorized as AWS's reference
+ * says, then answered as not implemented.
  */
 import { AwsError } from '../protocol/errors.js';
 import { loadServiceModel } from '../protocol/model.js';
-import { handleQuery, queryAction, queryErrorResponse, type QueryHandler } from '../protocol/query.js';
+import { handleQuery, queryAction, queryErrorResponse, type QueryHandler, type QueryService } from '../protocol/query.js';
 import type { Service, SluiceRequest } from '../server/types.js';
+import type { AccessControl } from '../iam/access.js';
 import type { Identity } from '../iam/authorizer.js';
 import type { AuthHook } from '../iam/guard.js';
 import type { Iam } from '../iam/iam.js';
@@ -30,7 +30,7 @@ export function isStsRequest(req: SluiceRequest): boolean {
   return queryAction(req)?.version === VERSION;
 }
 
-export function createStsService(iam: Iam, onInternalError?: (e: unknown) => void): Service {
+export function createStsService(iam: Iam, access: AccessControl, onInternalError?: (e: unknown) => void): Service {
   const callerOf = (req: SluiceRequest): Identity => identityOf(req) ?? iam.identify(req);
 
   const handlers: Record<string, QueryHandler> = {
@@ -66,16 +66,38 @@ export function createStsService(iam: Iam, onInternalError?: (e: unknown) => voi
     },
   };
 
-  const service = { model: stsModel, handlers, onInternalError: (e: unknown) => onInternalError?.(e) };
+  const service: QueryService = {
+    model: stsModel,
+    handlers,
+    authorize: (action, input, req) => {
+      if (SELF_AUTHORIZED.has(action) || !access.checkedCaller(req)) return;
+      access.require(req, [{ action: `sts:${action}`, resource: stsResource(iam, action, input, req) }], 'query');
+    },
+    onInternalError: (e: unknown) => onInternalError?.(e),
+  };
   return { name: 'sts', matches: isStsRequest, handle: (req) => handleQuery(service, req) };
+}
+
+/**
+ * Operations that need no permission up front: GetCallerIdentity and
+ * GetSessionToken need none in AWS, and AssumeRole is decided by the role's
+ * trust policy (then, for account-wide trust, the caller's policies) inside
+ * Iam.assumeRole, on the role the call names.
+ */
+const SELF_AUTHORIZED = new Set(['AssumeRole', 'GetCallerIdentity', 'GetSessionToken']);
+
+/** What the other operations are authorized on, as AWS's reference lists them: the role they name, the caller's user, or "*". */
+function stsResource(iam: Iam, action: string, input: Record<string, unknown>, req: SluiceRequest): string {
+  if (typeof input['RoleArn'] === 'string') return input['RoleArn'];
+  const p = (identityOf(req) ?? iam.identify(req)).principal;
+  if (action === 'GetFederationToken' && typeof input['Name'] === 'string') return `arn:aws:sts::${p.account}:federated-user/${input['Name']}`;
+  return '*';
 }
 
 export function stsAuthHook(): AuthHook {
   return {
     dialect: 'query',
     signingService: 'sts',
-    // Authentication only; see the module comment for why nothing is authorized here.
-    target: () => undefined,
     render: (error, req) => queryErrorResponse(error, req.requestId, NAMESPACE),
   };
 }

@@ -5,9 +5,10 @@
  */
 import { badRequest } from '../errors.js';
 import { newId } from '../ids.js';
-import { importOpenApi } from '../import-openapi.js';
 import type { Model, RestApi } from '../model.js';
+import type { ManagementTarget } from './authorization.js';
 import { nowSeconds, type ManagementContext } from './context.js';
+import { importDefinition, type ImportInput } from './definitions.js';
 import { mergeInto, overwriteWith } from './import-modes.js';
 import { applyPatch, type PatchOperation, type PatchSpec } from './patch.js';
 import { page, restApiView } from './views.js';
@@ -118,34 +119,13 @@ export async function deleteRestApi(ctx: ManagementContext, input: { restApiId: 
   await ctx.apis.delete(input.restApiId);
 }
 
-interface ImportInput {
-  body: Buffer;
-  failOnWarnings?: boolean;
-  parameters?: Record<string, string>;
-}
-
-/** Imports a definition; AWS lists what it ignored as `warnings`, or refuses them with failonwarnings=true. */
-function importDefinition(ctx: ManagementContext, input: ImportInput, id?: string): { api: RestApi; warnings: readonly string[] } {
-  const result = importOpenApi(input.body.toString('utf8'), {
-    ...(id !== undefined ? { id } : {}),
-    region: ctx.region,
-    accountId: ctx.accountId,
-    templates: ctx.templates,
-  });
-  if (input.failOnWarnings && result.warnings.length > 0) {
-    throw badRequest(`Warnings found during import:\n\t${result.warnings.join('\n\t')}`);
-  }
-  const endpointType = input.parameters?.['endpointConfigurationTypes'];
-  const api = endpointType ? { ...result.api, endpointConfiguration: { types: [endpointType.toUpperCase()] } } : result.api;
-  return { api, warnings: result.warnings };
-}
-
 function withWarnings(view: Record<string, unknown>, warnings: readonly string[]): Record<string, unknown> {
   return warnings.length > 0 ? { ...view, warnings } : view;
 }
 
-export async function importRestApi(ctx: ManagementContext, input: ImportInput): Promise<Record<string, unknown>> {
-  const { api, warnings } = importDefinition(ctx, input);
+/** `target.imported` is the definition as parsed (and authorized) for this call. */
+export async function importRestApi(ctx: ManagementContext, input: ImportInput, target: ManagementTarget): Promise<Record<string, unknown>> {
+  const { api, warnings } = target.imported ?? importDefinition(ctx, input);
   await ctx.apis.put(api);
   return withWarnings(restApiView(api), warnings);
 }
@@ -153,11 +133,12 @@ export async function importRestApi(ctx: ManagementContext, input: ImportInput):
 export async function putRestApi(
   ctx: ManagementContext,
   input: ImportInput & { restApiId: string; mode?: string },
+  target: ManagementTarget,
 ): Promise<Record<string, unknown>> {
   const mode = input.mode ?? 'merge';
   if (mode !== 'merge' && mode !== 'overwrite') throw badRequest('Enumeration value of OpenAPI import mode must be "overwrite" or "merge"');
   await ctx.apis.require(input.restApiId);
-  const { api: imported, warnings } = importDefinition(ctx, input, input.restApiId);
+  const { api: imported, warnings } = target.imported ?? importDefinition(ctx, input, input.restApiId);
   const view = await ctx.apis.edit(input.restApiId, (draft, current) => {
     if (mode === 'overwrite') {
       const replaced = overwriteWith(current, imported);

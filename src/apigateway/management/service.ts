@@ -7,10 +7,13 @@
  */
 import { AwsError } from '../../protocol/errors.js';
 import { loadServiceModel } from '../../protocol/model.js';
-import { handleRestJson, RestRouter, type RestOperationHandler } from '../../protocol/rest-json.js';
+import type { AccessControl } from '../../iam/access.js';
+import type { AuthHook } from '../../iam/guard.js';
+import { handleRestJson, restJsonError, RestRouter, type RestJsonService, type RestOperationHandler } from '../../protocol/rest-json.js';
 import type { Service, SluiceRequest } from '../../server/types.js';
 import { ApiGatewayError } from '../errors.js';
 import { getAccount } from './account.js';
+import { managementAuthorizer, type ManagementTarget } from './authorization.js';
 import type { ManagementContext } from './context.js';
 import * as deployments from './deployments.js';
 import { getExport } from './exports.js';
@@ -27,7 +30,7 @@ import { testInvokeMethod } from './test-invoke.js';
 
 export const apiGatewayModel = loadServiceModel('apigateway-2015-07-09.json');
 
-type Handler = (ctx: ManagementContext, input: any) => unknown;
+type Handler = (ctx: ManagementContext, input: any, target: ManagementTarget) => unknown;
 
 const OPERATIONS: Record<string, Handler> = {
   CreateRestApi: restApis.createRestApi,
@@ -92,10 +95,10 @@ const OPERATIONS: Record<string, Handler> = {
 };
 
 /** The model's own error codes and statuses; handlers throw ApiGatewayError, the wire wants AwsError. */
-function bound(ctx: ManagementContext, handler: Handler): RestOperationHandler {
-  return async (input) => {
+function bound(ctx: ManagementContext, handler: Handler): RestOperationHandler<ManagementTarget> {
+  return async (input, call) => {
     try {
-      return (await handler(ctx, input)) as Record<string, unknown> | void;
+      return (await handler(ctx, input, call.target)) as Record<string, unknown> | void;
     } catch (e) {
       if (e instanceof ApiGatewayError) throw new AwsError(e.type, e.message, e.status);
       throw e;
@@ -103,15 +106,29 @@ function bound(ctx: ManagementContext, handler: Handler): RestOperationHandler {
   };
 }
 
+/** How the dispatcher authenticates management calls: signed for `apigateway`, refused as REST-JSON errors. */
+export function managementAuthHook(): AuthHook {
+  return { dialect: 'rest-json', signingService: 'apigateway', render: (error) => restJsonError(apiGatewayModel, error) };
+}
+
 const USER_REQUEST = /^\/restapis\/[^/]+\/[^/]+\/_user_request_(\/|$)/;
 const SCOPE_SERVICE = /Credential=[^/,]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/;
 
-export function createManagementService(ctx: ManagementContext, onInternalError?: (e: unknown) => void): Service {
+export function createManagementService(ctx: ManagementContext, access: AccessControl, onInternalError?: (e: unknown) => void): Service {
   const router = new RestRouter(apiGatewayModel);
   const handlers = Object.fromEntries(Object.entries(OPERATIONS).map(([name, h]) => [name, bound(ctx, h)]));
-  const service = {
+  const authorize = managementAuthorizer(ctx, access);
+  const service: RestJsonService<ManagementTarget> = {
     model: apiGatewayModel,
     handlers,
+    async authorize(call) {
+      try {
+        return await authorize(call);
+      } catch (e) {
+        if (e instanceof ApiGatewayError) throw new AwsError(e.type, e.message, e.status);
+        throw e;
+      }
+    },
     // API Gateway answers malformed and invalid input with BadRequestException, in Coral's wording.
     inputError: (message: string) => new AwsError('BadRequestException', message, 400),
     notImplemented: (operation: string) =>

@@ -3,12 +3,12 @@
  * own clock (read lazily), so no timers are needed for them.
  */
 import { AwsError } from '../../protocol/errors.js';
-import { decodeToken, encodeToken, invalidArgument, streamNameOf, type KinesisContext } from '../context.js';
+import { decodeToken, encodeToken, invalidArgument, type KinesisContext } from '../context.js';
+import type { ConsumerRef, StreamRef } from '../targets.js';
 import type { Consumer, StreamMeta } from '../streams.js';
 
 export const MAX_CONSUMERS_PER_STREAM = 20;
 const TOKEN_TTL_MS = 300_000;
-const CONSUMER_ARN = /^(arn:aws[^:]*:kinesis:[^:]*:\d{12}:stream\/[^/]+)\/consumer\/([^:]+):(\d+)$/;
 
 /** The consumer's current status; removes consumers whose deregistration has finished. */
 export function liveConsumers(s: StreamMeta): Consumer[] {
@@ -31,33 +31,18 @@ const describe = (c: Consumer): Record<string, unknown> => ({
   ConsumerCreationTimestamp: new Date(c.createdMs),
 });
 
-/** Finds a consumer by ARN, or by stream ARN + name. */
-export function findConsumer(ctx: KinesisContext, input: { StreamARN?: string; ConsumerName?: string; ConsumerARN?: string }): { stream: StreamMeta; consumer: Consumer } {
-  const { accountId } = ctx.registry.account;
-  let streamArn: string;
-  let match: (c: Consumer) => boolean;
-  if (input.ConsumerARN !== undefined) {
-    const m = CONSUMER_ARN.exec(input.ConsumerARN);
-    if (!m) throw invalidArgument(`Invalid ConsumerARN: ${input.ConsumerARN}`);
-    streamArn = m[1]!;
-    match = (c) => c.arn === input.ConsumerARN;
-  } else if (input.StreamARN !== undefined && input.ConsumerName !== undefined) {
-    streamArn = input.StreamARN;
-    match = (c) => c.name === input.ConsumerName;
-  } else {
-    throw invalidArgument('Either ConsumerARN or both StreamARN and ConsumerName must be provided.');
-  }
-  const stream = ctx.registry.get(streamNameOf(ctx, { StreamARN: streamArn }));
-  const consumer = stream ? liveConsumers(stream).find(match) : undefined;
+/** The consumer a request named (by ARN, or by stream and name), with its stream. */
+export function findConsumer(ctx: KinesisContext, ref: ConsumerRef): { stream: StreamMeta; consumer: Consumer } {
+  const stream = ctx.registry.get(ref.stream.name);
+  const consumer = stream ? liveConsumers(stream).find((c) => (ref.arn !== undefined ? c.arn === ref.arn : c.name === ref.name)) : undefined;
   if (!stream || !consumer) {
-    throw new AwsError('ResourceNotFoundException',
-      `Consumer ${input.ConsumerARN ?? input.ConsumerName}, account ${accountId} not found.`);
+    throw new AwsError('ResourceNotFoundException', `Consumer ${ref.arn ?? ref.name}, account ${ctx.registry.account.accountId} not found.`);
   }
   return { stream, consumer };
 }
 
-export async function registerStreamConsumer(ctx: KinesisContext, input: { StreamARN: string; ConsumerName: string }): Promise<Record<string, unknown>> {
-  const s = ctx.registry.requireReadable(streamNameOf(ctx, input));
+export async function registerStreamConsumer(ctx: KinesisContext, input: { ConsumerName: string }, stream: StreamRef): Promise<Record<string, unknown>> {
+  const s = ctx.registry.requireReadable(stream.name);
   const consumers = liveConsumers(s);
   const { accountId } = ctx.registry.account;
   if (consumers.some((c) => c.name === input.ConsumerName)) {
@@ -81,8 +66,8 @@ export async function registerStreamConsumer(ctx: KinesisContext, input: { Strea
   return { Consumer: describe(consumer) };
 }
 
-export async function deregisterStreamConsumer(ctx: KinesisContext, input: { StreamARN?: string; ConsumerName?: string; ConsumerARN?: string }): Promise<void> {
-  const { stream, consumer } = findConsumer(ctx, input);
+export async function deregisterStreamConsumer(ctx: KinesisContext, ref: ConsumerRef): Promise<void> {
+  const { stream, consumer } = findConsumer(ctx, ref);
   const delay = ctx.registry.deleteDelayMs;
   if (delay > 0) {
     consumer.status = 'DELETING';
@@ -94,13 +79,13 @@ export async function deregisterStreamConsumer(ctx: KinesisContext, input: { Str
   await ctx.registry.save(stream);
 }
 
-export function describeStreamConsumer(ctx: KinesisContext, input: { StreamARN?: string; ConsumerName?: string; ConsumerARN?: string }): Record<string, unknown> {
-  const { stream, consumer } = findConsumer(ctx, input);
+export function describeStreamConsumer(ctx: KinesisContext, ref: ConsumerRef): Record<string, unknown> {
+  const { stream, consumer } = findConsumer(ctx, ref);
   return { ConsumerDescription: { ...describe(consumer), StreamARN: stream.arn } };
 }
 
-export function listStreamConsumers(ctx: KinesisContext, input: { StreamARN: string; NextToken?: string; MaxResults?: number }): Record<string, unknown> {
-  const s = ctx.registry.require(streamNameOf(ctx, input));
+export function listStreamConsumers(ctx: KinesisContext, input: { NextToken?: string; MaxResults?: number }, stream: StreamRef): Record<string, unknown> {
+  const s = ctx.registry.require(stream.name);
   let after: string | undefined;
   if (input.NextToken !== undefined) {
     const token = decodeToken<{ after: string }>(input.NextToken);

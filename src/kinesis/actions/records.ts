@@ -2,7 +2,9 @@
 import { AwsError } from '../../protocol/errors.js';
 import { validationError } from '../../protocol/shapes.js';
 import type { NewRecord } from '../../store/stream-store.js';
-import { invalidArgument, streamNameOf, type KinesisContext, type StreamTarget } from '../context.js';
+import { invalidArgument, type KinesisContext } from '../context.js';
+import type { IteratorState } from '../iterators.js';
+import type { StreamRef } from '../targets.js';
 import { javaDateString } from '../iterators.js';
 import { explicitHash, partitionKeyHash, route, soleOpenShard } from '../routing.js';
 import { parseSequence } from '../sequence.js';
@@ -49,9 +51,10 @@ function tooLarge(path: string, r: RecordInput, max: number): string {
 
 export async function putRecord(
   ctx: KinesisContext,
-  input: StreamTarget & RecordInput & { SequenceNumberForOrdering?: string },
+  input: RecordInput & { SequenceNumberForOrdering?: string },
+  stream: StreamRef,
 ): Promise<Record<string, unknown>> {
-  const name = streamNameOf(ctx, input);
+  const { name } = stream;
   const s = ctx.registry.requireReadable(name);
   if (input.Data.length > maxRecordBytes(s)) throw validationError([tooLarge('data', input, maxRecordBytes(s))]);
   const sh = shardFor(s, input);
@@ -75,8 +78,8 @@ export async function putRecord(
   };
 }
 
-export async function putRecords(ctx: KinesisContext, input: StreamTarget & { Records: RecordInput[] }): Promise<Record<string, unknown>> {
-  const name = streamNameOf(ctx, input);
+export async function putRecords(ctx: KinesisContext, input: { Records: RecordInput[] }, stream: StreamRef): Promise<Record<string, unknown>> {
+  const { name } = stream;
   const s = ctx.registry.requireReadable(name);
   const max = maxRecordBytes(s);
   const records = input.Records;
@@ -171,9 +174,10 @@ export async function startPosition(ctx: KinesisContext, s: StreamMeta, sh: Shar
 
 export async function getShardIterator(
   ctx: KinesisContext,
-  input: StreamTarget & { ShardId: string; ShardIteratorType: string; StartingSequenceNumber?: string; Timestamp?: Date },
+  input: { ShardId: string; ShardIteratorType: string; StartingSequenceNumber?: string; Timestamp?: Date },
+  stream: StreamRef,
 ): Promise<Record<string, unknown>> {
-  const name = streamNameOf(ctx, input);
+  const { name } = stream;
   const s = ctx.registry.requireReadable(name);
   const sh = findShard(ctx, s, input.ShardId);
   const position = await startPosition(ctx, s, sh, {
@@ -185,8 +189,8 @@ export async function getShardIterator(
   return { ShardIterator: ctx.iterators.encode({ streamName: name, streamId: s.id, shard: sh.index, position, issuedMs: Date.now() }) };
 }
 
-export async function getRecords(ctx: KinesisContext, input: { ShardIterator: string; Limit?: number; StreamARN?: string }): Promise<Record<string, unknown>> {
-  const it = ctx.iterators.decode(input.ShardIterator);
+/** `it` is the iterator the call was authorized on (undefined when the text was not one of ours). */
+export async function getRecords(ctx: KinesisContext, input: { Limit?: number }, it: IteratorState | undefined): Promise<Record<string, unknown>> {
   if (!it) throw invalidArgument('Invalid ShardIterator.');
   const now = Date.now();
   if (now - it.issuedMs > ITERATOR_TTL_MS) {

@@ -6,7 +6,8 @@
  * children open with ParentShardId / AdjacentParentShardId.
  */
 import { AwsError } from '../../protocol/errors.js';
-import { checkShardLimit, invalidArgument, streamNameOf, type KinesisContext, type StreamTarget } from '../context.js';
+import { checkShardLimit, invalidArgument, type KinesisContext } from '../context.js';
+import type { StreamRef } from '../targets.js';
 import { evenSplit, MAX_HASH_KEY } from '../hashing.js';
 import { invalidateRouting } from '../routing.js';
 import { shardIdOf, shardIndexOf } from '../shard-ids.js';
@@ -43,8 +44,8 @@ async function schedule(ctx: KinesisContext, s: StreamMeta, change: PendingChang
   await ctx.registry.transition(s, 'UPDATING', ctx.registry.updateDelayMs);
 }
 
-export async function splitShard(ctx: KinesisContext, input: StreamTarget & { ShardToSplit: string; NewStartingHashKey: string }): Promise<void> {
-  const name = streamNameOf(ctx, input);
+export async function splitShard(ctx: KinesisContext, input: { ShardToSplit: string; NewStartingHashKey: string }, stream: StreamRef): Promise<void> {
+  const { name } = stream;
   const s = ctx.registry.require(name);
   notOnDemand(s, 'SplitShard');
   const sh = findShard(ctx, s, input.ShardToSplit);
@@ -62,8 +63,8 @@ export async function splitShard(ctx: KinesisContext, input: StreamTarget & { Sh
   await schedule(ctx, s, { kind: 'split', shard: sh.index, newStartingHashKey: input.NewStartingHashKey });
 }
 
-export async function mergeShards(ctx: KinesisContext, input: StreamTarget & { ShardToMerge: string; AdjacentShardToMerge: string }): Promise<void> {
-  const name = streamNameOf(ctx, input);
+export async function mergeShards(ctx: KinesisContext, input: { ShardToMerge: string; AdjacentShardToMerge: string }, stream: StreamRef): Promise<void> {
+  const { name } = stream;
   const s = ctx.registry.require(name);
   notOnDemand(s, 'MergeShards');
   const a = findShard(ctx, s, input.ShardToMerge);
@@ -78,9 +79,10 @@ export async function mergeShards(ctx: KinesisContext, input: StreamTarget & { S
 
 export async function updateShardCount(
   ctx: KinesisContext,
-  input: StreamTarget & { TargetShardCount: number; ScalingType: string },
+  input: { TargetShardCount: number; ScalingType: string },
+  stream: StreamRef,
 ): Promise<Record<string, unknown>> {
-  const name = streamNameOf(ctx, input);
+  const { name } = stream;
   const s = ctx.registry.require(name);
   notOnDemand(s, 'UpdateShardCount');
   ctx.registry.requireActive(name);
@@ -105,8 +107,8 @@ export async function updateShardCount(
   return { StreamName: name, StreamARN: s.arn, CurrentShardCount: open, TargetShardCount: target };
 }
 
-export async function updateStreamMode(ctx: KinesisContext, input: { StreamARN: string; StreamModeDetails: { StreamMode: 'PROVISIONED' | 'ON_DEMAND' } }): Promise<void> {
-  const name = streamNameOf(ctx, input);
+export async function updateStreamMode(ctx: KinesisContext, input: { StreamModeDetails: { StreamMode: 'PROVISIONED' | 'ON_DEMAND' } }, stream: StreamRef): Promise<void> {
+  const { name } = stream;
   const s = ctx.registry.requireActive(name);
   const mode = input.StreamModeDetails.StreamMode;
   if (s.mode === mode) {

@@ -2,8 +2,10 @@
  * Stream and account settings: encryption, enhanced monitoring, limits,
  * account settings, resource policies, record size and warm throughput.
  */
-import { AwsError } from '../../protocol/errors.js';
-import { invalidArgument, streamNameOf, type KinesisContext, type StreamTarget } from '../context.js';
+import { parsePolicy } from '../../iam/policy.js';
+import { AwsError, isAwsError } from '../../protocol/errors.js';
+import { invalidArgument, type KinesisContext } from '../context.js';
+import type { KinesisTarget, StreamRef } from '../targets.js';
 import type { StreamMeta } from '../streams.js';
 import { findConsumer } from './consumers.js';
 
@@ -12,8 +14,8 @@ const ALL_METRICS = ['IncomingBytes', 'IncomingRecords', 'OutgoingBytes', 'Outgo
 const ON_DEMAND_STREAM_LIMIT = 50;
 const ACCOUNT_KIND = 'kinesis-account';
 
-export async function startStreamEncryption(ctx: KinesisContext, input: StreamTarget & { EncryptionType: string; KeyId: string }): Promise<void> {
-  const s = ctx.registry.requireActive(streamNameOf(ctx, input));
+export async function startStreamEncryption(ctx: KinesisContext, input: { EncryptionType: string; KeyId: string }, stream: StreamRef): Promise<void> {
+  const s = ctx.registry.requireActive(stream.name);
   if (input.EncryptionType !== 'KMS') {
     throw invalidArgument(`Encryption type ${input.EncryptionType} is not supported for StartStreamEncryption. Use KMS.`);
   }
@@ -21,8 +23,8 @@ export async function startStreamEncryption(ctx: KinesisContext, input: StreamTa
   await ctx.registry.transition(s, 'UPDATING', ctx.registry.updateDelayMs);
 }
 
-export async function stopStreamEncryption(ctx: KinesisContext, input: StreamTarget & { EncryptionType: string; KeyId: string }): Promise<void> {
-  const s = ctx.registry.requireActive(streamNameOf(ctx, input));
+export async function stopStreamEncryption(ctx: KinesisContext, input: { EncryptionType: string; KeyId: string }, stream: StreamRef): Promise<void> {
+  const s = ctx.registry.requireActive(stream.name);
   if (input.EncryptionType !== 'KMS') {
     throw invalidArgument(`Encryption type ${input.EncryptionType} is not supported for StopStreamEncryption. Use KMS.`);
   }
@@ -41,13 +43,13 @@ async function setMetrics(ctx: KinesisContext, s: StreamMeta, next: string[]): P
   return { StreamName: s.name, StreamARN: s.arn, CurrentShardLevelMetrics: current, DesiredShardLevelMetrics: s.shardLevelMetrics };
 }
 
-export function enableEnhancedMonitoring(ctx: KinesisContext, input: StreamTarget & { ShardLevelMetrics: string[] }): Promise<Record<string, unknown>> {
-  const s = ctx.registry.requireActive(streamNameOf(ctx, input));
+export function enableEnhancedMonitoring(ctx: KinesisContext, input: { ShardLevelMetrics: string[] }, stream: StreamRef): Promise<Record<string, unknown>> {
+  const s = ctx.registry.requireActive(stream.name);
   return setMetrics(ctx, s, [...s.shardLevelMetrics, ...expand(input.ShardLevelMetrics)]);
 }
 
-export function disableEnhancedMonitoring(ctx: KinesisContext, input: StreamTarget & { ShardLevelMetrics: string[] }): Promise<Record<string, unknown>> {
-  const s = ctx.registry.requireActive(streamNameOf(ctx, input));
+export function disableEnhancedMonitoring(ctx: KinesisContext, input: { ShardLevelMetrics: string[] }, stream: StreamRef): Promise<Record<string, unknown>> {
+  const s = ctx.registry.requireActive(stream.name);
   const off = expand(input.ShardLevelMetrics);
   return setMetrics(ctx, s, s.shardLevelMetrics.filter((m) => !off.includes(m)));
 }
@@ -96,46 +98,52 @@ export async function updateAccountSettings(ctx: KinesisContext, input: { Minimu
   return toOutput(next);
 }
 
-/** The stream or consumer a resource ARN names; its `resourcePolicy` is the policy. */
-function resourceOf(ctx: KinesisContext, arn: string): { stream: StreamMeta; holder: { resourcePolicy?: string } } {
-  if (arn.includes('/consumer/')) {
-    const { stream, consumer } = findConsumer(ctx, { ConsumerARN: arn });
+/** The stream or consumer a ResourceARN named; its `resourcePolicy` is the policy. */
+function holderOf(ctx: KinesisContext, target: KinesisTarget): { stream: StreamMeta; holder: { resourcePolicy?: string } } {
+  if (target.kind === 'consumer') {
+    const { stream, consumer } = findConsumer(ctx, target.consumer);
     return { stream, holder: consumer };
   }
-  const stream = ctx.registry.require(streamNameOf(ctx, { StreamARN: arn }));
+  if (target.kind !== 'stream') throw new Error(`expected a stream or consumer target, got ${target.kind}`);
+  const stream = ctx.registry.require(target.stream.name);
   return { stream, holder: stream };
 }
 
-/** The policy of a stream or consumer, for authorization (undefined when it has none or does not exist). */
-export function resourcePolicyOf(ctx: KinesisContext, arn: string): string | undefined {
+/**
+ * A resource policy is checked with the IAM policy grammar before it is
+ * stored (a stored policy is evaluated on every call to its stream): it must
+ * parse, name principals, and grant Kinesis actions only.
+ */
+function checkResourcePolicy(text: string): void {
+  let policy;
   try {
-    return resourceOf(ctx, arn).holder.resourcePolicy;
-  } catch {
-    return undefined;
+    policy = parsePolicy(text, 'resource');
+  } catch (e) {
+    if (isAwsError(e)) throw invalidArgument(`Invalid policy document: ${e.message}`);
+    throw e;
+  }
+  for (const st of policy.statements) {
+    for (const a of st.actions.patterns) {
+      if (a !== '*' && !a.toLowerCase().startsWith('kinesis:')) {
+        throw invalidArgument(`Invalid policy document: action ${a} is not a Kinesis action.`);
+      }
+    }
   }
 }
 
-export async function putResourcePolicy(ctx: KinesisContext, input: { ResourceARN: string; Policy: string }): Promise<void> {
-  const { stream, holder } = resourceOf(ctx, input.ResourceARN);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(input.Policy);
-  } catch {
-    throw invalidArgument('Invalid policy document: the policy is not valid JSON.');
-  }
-  if (doc === null || typeof doc !== 'object' || !('Statement' in doc)) {
-    throw invalidArgument('Invalid policy document: the policy must have a Statement.');
-  }
+export async function putResourcePolicy(ctx: KinesisContext, input: { Policy: string }, target: KinesisTarget): Promise<void> {
+  const { stream, holder } = holderOf(ctx, target);
+  checkResourcePolicy(input.Policy);
   holder.resourcePolicy = input.Policy;
   await ctx.registry.save(stream);
 }
 
-export async function getResourcePolicy(ctx: KinesisContext, input: { ResourceARN: string }): Promise<Record<string, unknown>> {
-  return { Policy: resourceOf(ctx, input.ResourceARN).holder.resourcePolicy ?? '{}' };
+export async function getResourcePolicy(ctx: KinesisContext, target: KinesisTarget): Promise<Record<string, unknown>> {
+  return { Policy: holderOf(ctx, target).holder.resourcePolicy ?? '{}' };
 }
 
-export async function deleteResourcePolicy(ctx: KinesisContext, input: { ResourceARN: string }): Promise<void> {
-  const { stream, holder } = resourceOf(ctx, input.ResourceARN);
+export async function deleteResourcePolicy(ctx: KinesisContext, input: { ResourceARN: string }, target: KinesisTarget): Promise<void> {
+  const { stream, holder } = holderOf(ctx, target);
   if (holder.resourcePolicy === undefined) {
     throw new AwsError('ResourceNotFoundException', `No resource policy found for resource ${input.ResourceARN}.`);
   }
@@ -143,14 +151,14 @@ export async function deleteResourcePolicy(ctx: KinesisContext, input: { Resourc
   await ctx.registry.save(stream);
 }
 
-export async function updateMaxRecordSize(ctx: KinesisContext, input: StreamTarget & { MaxRecordSizeInKiB: number }): Promise<void> {
-  const s = ctx.registry.requireActive(streamNameOf(ctx, input));
+export async function updateMaxRecordSize(ctx: KinesisContext, input: { MaxRecordSizeInKiB: number }, stream: StreamRef): Promise<void> {
+  const s = ctx.registry.requireActive(stream.name);
   s.maxRecordSizeKiB = input.MaxRecordSizeInKiB;
   await ctx.registry.transition(s, 'UPDATING', ctx.registry.updateDelayMs);
 }
 
-export async function updateStreamWarmThroughput(ctx: KinesisContext, input: StreamTarget & { WarmThroughputMiBps: number }): Promise<Record<string, unknown>> {
-  const s = ctx.registry.requireActive(streamNameOf(ctx, input));
+export async function updateStreamWarmThroughput(ctx: KinesisContext, input: { WarmThroughputMiBps: number }, stream: StreamRef): Promise<Record<string, unknown>> {
+  const s = ctx.registry.requireActive(stream.name);
   if (s.mode !== 'ON_DEMAND') {
     throw new AwsError('ValidationException', `Warm throughput can only be set on streams in ON_DEMAND capacity mode; stream ${s.name} is PROVISIONED.`);
   }

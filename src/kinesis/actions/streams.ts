@@ -1,8 +1,9 @@
 /** Stream lifecycle and description: create, delete, describe, list, retention. */
 import { AwsError } from '../../protocol/errors.js';
-import { checkShardLimit, decodeToken, encodeToken, encryptionOf, invalidArgument, modeDetails, streamNameOf, type KinesisContext, type StreamTarget } from '../context.js';
+import { checkShardLimit, decodeToken, encodeToken, encryptionOf, invalidArgument, modeDetails, type KinesisContext } from '../context.js';
 import { evenSplit } from '../hashing.js';
 import { liveConsumers } from './consumers.js';
+import type { StreamRef } from '../targets.js';
 import { endingSequence, isOpen, shardId, startingSequence, type ShardMeta, type StreamMeta } from '../streams.js';
 
 const ON_DEMAND_SHARDS = 4;
@@ -23,20 +24,21 @@ export function describeShard(s: ShardMeta): Record<string, unknown> {
 
 export async function createStream(
   ctx: KinesisContext,
-  input: { StreamName: string; ShardCount?: number; StreamModeDetails?: { StreamMode: string }; Tags?: Record<string, string>; MaxRecordSizeInKiB?: number },
+  input: { ShardCount?: number; StreamModeDetails?: { StreamMode: string }; Tags?: Record<string, string>; MaxRecordSizeInKiB?: number },
+  stream: StreamRef,
 ): Promise<void> {
   const { registry } = ctx;
   const { accountId } = registry.account;
   const onDemand = input.StreamModeDetails?.StreamMode === 'ON_DEMAND' || input.ShardCount === undefined;
   const count = onDemand ? ON_DEMAND_SHARDS : input.ShardCount!;
-  if (registry.get(input.StreamName)) {
-    throw new AwsError('ResourceInUseException', `Stream ${input.StreamName} under account ${accountId} already exists.`);
+  if (registry.get(stream.name)) {
+    throw new AwsError('ResourceInUseException', `Stream ${stream.name} under account ${accountId} already exists.`);
   }
   checkShardLimit(ctx, count);
   const createdMs = Date.now();
   const meta: StreamMeta = {
-    name: input.StreamName,
-    arn: registry.arnOf(input.StreamName),
+    name: stream.name,
+    arn: stream.arn,
     id: await ctx.store.allocateStreamId(),
     createdMs,
     status: 'CREATING',
@@ -51,8 +53,8 @@ export async function createStream(
   await registry.create(meta, ctx.limits.createStreamMs);
 }
 
-export async function deleteStream(ctx: KinesisContext, input: StreamTarget & { EnforceConsumerDeletion?: boolean }): Promise<void> {
-  const name = streamNameOf(ctx, input);
+export async function deleteStream(ctx: KinesisContext, input: { EnforceConsumerDeletion?: boolean }, stream: StreamRef): Promise<void> {
+  const { name } = stream;
   const s = ctx.registry.require(name);
   if (s.status === 'DELETING') return;
   if (liveConsumers(s).length > 0 && !input.EnforceConsumerDeletion) {
@@ -65,9 +67,10 @@ export async function deleteStream(ctx: KinesisContext, input: StreamTarget & { 
 
 export function describeStream(
   ctx: KinesisContext,
-  input: StreamTarget & { Limit?: number; ExclusiveStartShardId?: string },
+  input: { Limit?: number; ExclusiveStartShardId?: string },
+  stream: StreamRef,
 ): Record<string, unknown> {
-  const s = ctx.registry.require(streamNameOf(ctx, input));
+  const s = ctx.registry.require(stream.name);
   const limit = Math.min(input.Limit ?? 100, 100);
   // While CREATING a stream has no shards to show yet.
   const all = s.status === 'CREATING' ? [] : s.shards;
@@ -90,8 +93,8 @@ export function describeStream(
   };
 }
 
-export function describeStreamSummary(ctx: KinesisContext, input: StreamTarget): Record<string, unknown> {
-  const s = ctx.registry.require(streamNameOf(ctx, input));
+export function describeStreamSummary(ctx: KinesisContext, stream: StreamRef): Record<string, unknown> {
+  const s = ctx.registry.require(stream.name);
   return {
     StreamDescriptionSummary: {
       StreamName: s.name,
@@ -180,30 +183,23 @@ function applyShardFilter(s: StreamMeta, filter: ShardFilter | undefined): Shard
 
 export function listShards(
   ctx: KinesisContext,
-  input: StreamTarget & { NextToken?: string; ExclusiveStartShardId?: string; MaxResults?: number; ShardFilter?: ShardFilter; StreamCreationTimestamp?: Date },
+  input: { NextToken?: string; ExclusiveStartShardId?: string; MaxResults?: number; ShardFilter?: ShardFilter; StreamCreationTimestamp?: Date },
+  stream: StreamRef,
 ): Record<string, unknown> {
-  let name: string;
+  // The stream was resolved (and authorized) from StreamName/StreamARN or from the NextToken.
+  const { name } = stream;
   let after = input.ExclusiveStartShardId;
   let filter = input.ShardFilter;
   let limit = Math.min(input.MaxResults ?? 1000, 1000);
   if (input.NextToken !== undefined) {
-    if (input.StreamName !== undefined || input.StreamARN !== undefined) {
-      throw invalidArgument('NextToken and StreamName cannot be provided together.');
-    }
-    const token = decodeToken<{ stream: string; after: string; filter?: { Type: string; ShardId?: string; Timestamp?: number } }>(input.NextToken);
-    if (!token || typeof token.stream !== 'string') throw invalidArgument('Invalid NextToken.');
+    const token = decodeToken<{ after: string; filter?: { Type: string; ShardId?: string; Timestamp?: number } }>(input.NextToken);
+    if (!token) throw invalidArgument('Invalid NextToken.');
     if (Date.now() - token.t > TOKEN_TTL_MS) {
       throw new AwsError('ExpiredNextTokenException', 'The timestamp of the NextToken has expired.');
     }
-    name = token.stream;
     after = token.after;
     filter = token.filter && { Type: token.filter.Type, ShardId: token.filter.ShardId, Timestamp: token.filter.Timestamp !== undefined ? new Date(token.filter.Timestamp) : undefined } as ShardFilter;
     if (input.MaxResults === undefined) limit = 1000;
-  } else {
-    if (input.StreamName === undefined && input.StreamARN === undefined) {
-      throw invalidArgument('Either NextToken or StreamName should be provided.');
-    }
-    name = streamNameOf(ctx, input);
   }
   const s = ctx.registry.require(name);
   if (s.status === 'CREATING') {
@@ -227,8 +223,8 @@ export function listShards(
 }
 
 /** Increase and Decrease share their bounds; each refuses to move the other way, with AWS's words. */
-async function changeRetention(ctx: KinesisContext, input: StreamTarget & { RetentionPeriodHours: number }, direction: 'Increase' | 'Decrease'): Promise<void> {
-  const name = streamNameOf(ctx, input);
+async function changeRetention(ctx: KinesisContext, input: { RetentionPeriodHours: number }, stream: StreamRef, direction: 'Increase' | 'Decrease'): Promise<void> {
+  const { name } = stream;
   const hours = input.RetentionPeriodHours;
   if (hours < MIN_RETENTION) {
     throw invalidArgument(`Minimum allowed retention period is ${MIN_RETENTION} hours. Requested retention period (${hours} hours) is too short.`);
@@ -247,8 +243,8 @@ async function changeRetention(ctx: KinesisContext, input: StreamTarget & { Rete
   await ctx.registry.save(s);
 }
 
-export const increaseRetention = (ctx: KinesisContext, input: StreamTarget & { RetentionPeriodHours: number }): Promise<void> =>
-  changeRetention(ctx, input, 'Increase');
+export const increaseRetention = (ctx: KinesisContext, input: { RetentionPeriodHours: number }, stream: StreamRef): Promise<void> =>
+  changeRetention(ctx, input, stream, 'Increase');
 
-export const decreaseRetention = (ctx: KinesisContext, input: StreamTarget & { RetentionPeriodHours: number }): Promise<void> =>
-  changeRetention(ctx, input, 'Decrease');
+export const decreaseRetention = (ctx: KinesisContext, input: { RetentionPeriodHours: number }, stream: StreamRef): Promise<void> =>
+  changeRetention(ctx, input, stream, 'Decrease');

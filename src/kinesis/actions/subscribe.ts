@@ -13,6 +13,7 @@ import { kinesisModel } from '../model.js';
 import { formatSequence } from '../sequence.js';
 import { shardId, type ShardMeta } from '../streams.js';
 import { findConsumer } from './consumers.js';
+import type { ConsumerRef } from '../targets.js';
 import { childShardsOf, findShard, startPosition } from './records.js';
 import { sequenceOf, StoredRecordList } from '../stored-records.js';
 
@@ -27,8 +28,8 @@ interface SubscribeInput {
   StartingPosition: { Type: string; SequenceNumber?: string; Timestamp?: Date };
 }
 
-export async function subscribeToShard(ctx: KinesisContext, input: SubscribeInput, call: CallContext): Promise<OperationResult> {
-  const { stream, consumer } = findConsumer(ctx, { ConsumerARN: input.ConsumerARN });
+export async function subscribeToShard(ctx: KinesisContext, input: SubscribeInput, call: CallContext, ref: ConsumerRef): Promise<OperationResult> {
+  const { stream, consumer } = findConsumer(ctx, ref);
   if (consumer.status !== 'ACTIVE') {
     throw new AwsError('ResourceInUseException', `Consumer ${consumer.arn} is not ACTIVE, instead in state ${consumer.status}.`);
   }

@@ -1,6 +1,7 @@
 /** Stream tags, by stream (…TagsToStream) and by ARN (…Resource). */
 import { AwsError } from '../../protocol/errors.js';
-import { invalidArgument, streamNameOf, type KinesisContext, type StreamTarget } from '../context.js';
+import { invalidArgument, type KinesisContext } from '../context.js';
+import type { KinesisTarget, StreamRef } from '../targets.js';
 import type { StreamMeta } from '../streams.js';
 
 const MAX_TAGS_PER_STREAM = 50;
@@ -39,34 +40,36 @@ async function removeTags(ctx: KinesisContext, s: StreamMeta, keys: readonly str
 const sortedTags = (s: StreamMeta): Array<{ Key: string; Value: string }> =>
   Object.keys(s.tags).sort().map((Key) => ({ Key, Value: s.tags[Key]! }));
 
-export function addTagsToStream(ctx: KinesisContext, input: StreamTarget & { Tags: Record<string, string> }): Promise<void> {
-  return addTags(ctx, ctx.registry.requireActive(streamNameOf(ctx, input)), input.Tags, MAX_TAGS_PER_CALL);
+export function addTagsToStream(ctx: KinesisContext, input: { Tags: Record<string, string> }, stream: StreamRef): Promise<void> {
+  return addTags(ctx, ctx.registry.requireActive(stream.name), input.Tags, MAX_TAGS_PER_CALL);
 }
 
-export function removeTagsFromStream(ctx: KinesisContext, input: StreamTarget & { TagKeys: string[] }): Promise<void> {
-  return removeTags(ctx, ctx.registry.requireActive(streamNameOf(ctx, input)), input.TagKeys);
+export function removeTagsFromStream(ctx: KinesisContext, input: { TagKeys: string[] }, stream: StreamRef): Promise<void> {
+  return removeTags(ctx, ctx.registry.requireActive(stream.name), input.TagKeys);
 }
 
-export function listTagsForStream(ctx: KinesisContext, input: StreamTarget & { ExclusiveStartTagKey?: string; Limit?: number }): Record<string, unknown> {
-  const s = ctx.registry.require(streamNameOf(ctx, input));
+export function listTagsForStream(ctx: KinesisContext, input: { ExclusiveStartTagKey?: string; Limit?: number }, stream: StreamRef): Record<string, unknown> {
+  const s = ctx.registry.require(stream.name);
   const after = input.ExclusiveStartTagKey;
   const all = sortedTags(s).filter((t) => after === undefined || t.Key > after);
   const limit = input.Limit ?? 50;
   return { Tags: all.slice(0, limit), HasMoreTags: all.length > limit };
 }
 
-function streamOfArn(ctx: KinesisContext, arn: string): StreamMeta {
-  return ctx.registry.require(streamNameOf(ctx, { StreamARN: arn }));
+/** The stream a ResourceARN named (Sluice keeps tags on streams; a consumer ARN names no taggable stream here). */
+function taggedStream(ctx: KinesisContext, target: KinesisTarget, arn: string): StreamMeta {
+  if (target.kind !== 'stream') throw new AwsError('ResourceNotFoundException', `Stream ${arn} under account ${ctx.registry.account.accountId} not found.`);
+  return ctx.registry.require(target.stream.name);
 }
 
-export function tagResource(ctx: KinesisContext, input: { ResourceARN: string; Tags: Record<string, string> }): Promise<void> {
-  return addTags(ctx, streamOfArn(ctx, input.ResourceARN), input.Tags, MAX_TAGS_PER_STREAM);
+export function tagResource(ctx: KinesisContext, input: { ResourceARN: string; Tags: Record<string, string> }, target: KinesisTarget): Promise<void> {
+  return addTags(ctx, taggedStream(ctx, target, input.ResourceARN), input.Tags, MAX_TAGS_PER_STREAM);
 }
 
-export function untagResource(ctx: KinesisContext, input: { ResourceARN: string; TagKeys: string[] }): Promise<void> {
-  return removeTags(ctx, streamOfArn(ctx, input.ResourceARN), input.TagKeys);
+export function untagResource(ctx: KinesisContext, input: { ResourceARN: string; TagKeys: string[] }, target: KinesisTarget): Promise<void> {
+  return removeTags(ctx, taggedStream(ctx, target, input.ResourceARN), input.TagKeys);
 }
 
-export function listTagsForResource(ctx: KinesisContext, input: { ResourceARN: string }): Record<string, unknown> {
-  return { Tags: sortedTags(streamOfArn(ctx, input.ResourceARN)) };
+export function listTagsForResource(ctx: KinesisContext, input: { ResourceARN: string }, target: KinesisTarget): Record<string, unknown> {
+  return { Tags: sortedTags(taggedStream(ctx, target, input.ResourceARN)) };
 }
