@@ -308,6 +308,19 @@ describe('resource policies are validated on the way in', () => {
     await reader.send(new K.DescribeStreamSummaryCommand({ StreamName: 'public' }));
   });
 
+  it('a stored policy that does not parse (written before validation) fails closed, never with a 500', async () => {
+    const s = sluice.kinesis.registry.get('public')!;
+    s.resourcePolicy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow' }] });
+    await sluice.kinesis.registry.save(s);
+    const keys = await userWithKey('legacy-policy-victim', [], { r: allow('kinesis:*', streamArn('public')) });
+    const c = new K.KinesisClient({ endpoint: sluice.url, region: 'us-east-1', maxAttempts: 1, credentials: keys });
+    clients.push(c);
+    await rejectsWith(c.send(new K.DescribeStreamSummaryCommand({ StreamName: 'public' })), 'AccessDeniedException', /with an explicit deny in a resource-based policy/, 400);
+    await rejectsWith(c.send(new K.DeleteResourcePolicyCommand({ ResourceARN: streamArn('public') })), 'AccessDeniedException', undefined, 400);
+    await root.send(new K.DeleteResourcePolicyCommand({ ResourceARN: streamArn('public') }));
+    await c.send(new K.DescribeStreamSummaryCommand({ StreamName: 'public' }));
+  });
+
   it('a valid stream policy is stored and grants what it says', async () => {
     const keys = await userWithKey('granted-by-stream', []);
     const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:user/granted-by-stream` }, Action: 'kinesis:DescribeStreamSummary', Resource: streamArn('public') }] };
@@ -317,6 +330,27 @@ describe('resource policies are validated on the way in', () => {
     await c.send(new K.DescribeStreamSummaryCommand({ StreamName: 'public' }));
     await rejectsWith(c.send(new K.DescribeStreamSummaryCommand({ StreamName: 'secret' })), 'AccessDeniedException');
     await root.send(new K.DeleteResourcePolicyCommand({ ResourceARN: streamArn('public') }));
+  });
+});
+
+describe('policy documents are validated on the way in, with one grammar and AWS words', () => {
+  it('API resource policies: refused when invalid, API Gateway resource forms accepted', async () => {
+    const apig = new AG.APIGatewayClient({ endpoint: sluice.url, region: 'us-east-1', credentials: testCredentials, maxAttempts: 1 });
+    clients.push(apig);
+    const invalid = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow' }] });
+    const words = 'Invalid policy document. Please check the policy syntax and ensure that Principals are valid.';
+    await rejectsWith(apig.send(new AG.CreateRestApiCommand({ name: 'bad-policy', policy: invalid })), 'BadRequestException', words, 400);
+    const valid = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: 'execute-api:/*' }] });
+    const api = await apig.send(new AG.CreateRestApiCommand({ name: 'good-policy', policy: valid }));
+    await rejectsWith(apig.send(new AG.UpdateRestApiCommand({ restApiId: api.id!, patchOperations: [{ op: 'replace', path: '/policy', value: 'not json' }] })), 'BadRequestException', words, 400);
+    assert.equal((await apig.send(new AG.GetRestApiCommand({ restApiId: api.id! }))).policy, valid);
+  });
+
+  it('IAM trust and identity policies', async () => {
+    await rejectsWith(iam.send(new I.CreateRoleCommand({ RoleName: 'bad-trust', AssumeRolePolicyDocument: '{"Version": ' })), 'MalformedPolicyDocumentException', 'This policy contains invalid Json', 400);
+    await iam.send(new I.CreateUserCommand({ UserName: 'grammar' }));
+    const withPrincipal = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'kinesis:*', Resource: '*' }] });
+    await rejectsWith(iam.send(new I.PutUserPolicyCommand({ UserName: 'grammar', PolicyName: 'p', PolicyDocument: withPrincipal })), 'MalformedPolicyDocumentException', 'Policy document should not specify a principal.', 400);
   });
 });
 

@@ -67,6 +67,11 @@ export type IdentityPolicy = Policy<IdentityStatement>;
 export type TrustPolicy = Policy<TrustStatement>;
 export type ResourcePolicy = Policy<ResourceStatement>;
 
+export interface ParseOptions {
+  /** Resource forms a service accepts besides ARNs (API Gateway's `execute-api:/stage/GET/path`). */
+  readonly otherResource?: (resource: string) => boolean;
+}
+
 export const malformed = (message: string): AwsError => new AwsError('MalformedPolicyDocument', message, 400);
 
 const SYNTAX = 'Syntax errors in policy.';
@@ -173,15 +178,16 @@ function parsePrincipal(v: unknown): PrincipalSpec {
 
 export function parsePolicy(text: string, kind: 'identity'): IdentityPolicy;
 export function parsePolicy(text: string, kind: 'trust'): TrustPolicy;
-export function parsePolicy(text: string, kind: 'resource'): ResourcePolicy;
-export function parsePolicy(text: string, kind: PolicyKind): IdentityPolicy | TrustPolicy | ResourcePolicy;
+export function parsePolicy(text: string, kind: 'resource', options?: ParseOptions): ResourcePolicy;
+export function parsePolicy(text: string, kind: PolicyKind, options?: ParseOptions): IdentityPolicy | TrustPolicy | ResourcePolicy;
 /** Parses and validates a document, or throws MalformedPolicyDocument. */
-export function parsePolicy(text: string, kind: PolicyKind): IdentityPolicy | TrustPolicy | ResourcePolicy {
+export function parsePolicy(text: string, kind: PolicyKind, options: ParseOptions = {}): IdentityPolicy | TrustPolicy | ResourcePolicy {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch {
-    throw malformed(SYNTAX);
+    // IAM words the same mistake differently for a role's trust policy.
+    throw malformed(kind === 'trust' ? 'This policy contains invalid Json' : SYNTAX);
   }
   if (!isObject(doc)) throw malformed(SYNTAX);
   for (const k of Object.keys(doc)) if (!TOP_KEYS.has(k)) throw malformed(SYNTAX);
@@ -221,7 +227,7 @@ export function parsePolicy(text: string, kind: PolicyKind): IdentityPolicy | Tr
     const resourcesOf = (): PatternList => {
       const resources = patternList(s, 'Resource', 'NotResource', 'Policy statement must contain resources.')!;
       for (const r of resources.patterns) {
-        if (r !== '*' && !/^arn:[^:]*:[^:]*:[^:]*:[^:]*:/.test(r)) throw malformed(`Resource ${r} must be in ARN format or "*".`);
+        if (r !== '*' && !/^arn:[^:]*:[^:]*:[^:]*:[^:]*:/.test(r) && !options.otherResource?.(r)) throw malformed(`Resource ${r} must be in ARN format or "*".`);
       }
       return resources;
     };

@@ -8,6 +8,7 @@
  */
 import { AwsError, internalFailure, isAwsError } from './errors.js';
 import type { MemberRef, ServiceModel, Shape } from './model.js';
+import { integerFromText } from './numbers.js';
 import { validateInput } from './shapes.js';
 import { element, escapeAttribute, textElement } from './xml.js';
 import type { SluiceRequest, SluiceResponse } from '../server/types.js';
@@ -41,13 +42,57 @@ export interface QueryService<T = unknown> {
 }
 
 const FORM = 'application/x-www-form-urlencoded';
-const parsedForms = new WeakMap<SluiceRequest, URLSearchParams>();
+
+/**
+ * A Query request's parameters, indexed once so that reading a structure of
+ * n members costs O(n): every value by name, and every dotted prefix of every
+ * name (`Tags`, `Tags.member`, `Tags.member.1`), so asking whether list item
+ * i exists is a set lookup rather than a scan of every parameter.
+ */
+export class QueryParameters {
+  private readonly values = new Map<string, string>();
+  /** Every name, and every part of a name before a dot. */
+  private readonly prefixes = new Set<string>();
+  /** The parts of names before a dot: names that have something under them. */
+  private readonly parents = new Set<string>();
+
+  set(key: string, value: string): void {
+    this.values.set(key, value);
+    for (let dot = key.indexOf('.'); dot >= 0; dot = key.indexOf('.', dot + 1)) {
+      const head = key.slice(0, dot);
+      this.prefixes.add(head);
+      this.parents.add(head);
+    }
+    this.prefixes.add(key);
+  }
+
+  /** Whether some parameter's name starts with `prefix.`. */
+  hasChildren(prefix: string): boolean {
+    return this.parents.has(prefix);
+  }
+
+  get(key: string): string | undefined {
+    return this.values.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.values.has(key);
+  }
+
+  /** Whether some parameter is `prefix` or starts with `prefix.`. */
+  hasPrefix(prefix: string): boolean {
+    return this.prefixes.has(prefix);
+  }
+}
+
+const parsedForms = new WeakMap<SluiceRequest, QueryParameters>();
 
 /** Query string and (for form posts) body parameters together; the body wins. */
-export function queryParams(req: SluiceRequest): URLSearchParams {
+export function queryParams(req: SluiceRequest): QueryParameters {
   let params = parsedForms.get(req);
   if (params) return params;
-  params = new URLSearchParams(req.rawQuery);
+  params = new QueryParameters();
+  for (const [k, v] of new URLSearchParams(req.rawQuery)) params.set(k, v);
   const type = (req.headers['content-type'] ?? '').toLowerCase();
   if (req.body.length > 0 && (type.startsWith(FORM) || (type === '' && req.method === 'POST'))) {
     for (const [k, v] of new URLSearchParams(req.body.toString('utf8'))) params.set(k, v);
@@ -69,22 +114,23 @@ export function queryAction(req: SluiceRequest): { action: string; version: stri
 
 // ---------------------------------------------------------------- input
 
-function hasPrefix(params: URLSearchParams, prefix: string): boolean {
-  for (const k of params.keys()) if (k === prefix || k.startsWith(prefix + '.')) return true;
-  return false;
-}
-
 function scalar(shape: Shape, raw: string, path: string): unknown {
   switch (shape.type) {
     case 'integer':
     case 'long': {
-      if (!/^-?\d+$/.test(raw.trim())) throw new AwsError('MalformedInput', `Value '${raw}' at '${path}' is not a valid integer.`);
-      return Number(raw);
+      let n: number | undefined;
+      try {
+        n = integerFromText(raw, shape.type);
+      } catch {
+        n = undefined;
+      }
+      if (n === undefined) throw new AwsError('MalformedInput', `Value '${raw}' at '${path}' is not a valid integer.`);
+      return n;
     }
     case 'double':
     case 'float': {
       const n = Number(raw);
-      if (raw.trim() === '' || Number.isNaN(n)) throw new AwsError('MalformedInput', `Value '${raw}' at '${path}' is not a valid number.`);
+      if (raw.trim() === '' || !Number.isFinite(n)) throw new AwsError('MalformedInput', `Value '${raw}' at '${path}' is not a valid number.`);
       return n;
     }
     case 'boolean':
@@ -93,7 +139,7 @@ function scalar(shape: Shape, raw: string, path: string): unknown {
       throw new AwsError('MalformedInput', `Value '${raw}' at '${path}' is not a valid boolean.`);
     case 'timestamp': {
       const t = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) * 1000 : Date.parse(raw);
-      if (Number.isNaN(t)) throw new AwsError('MalformedInput', `Value '${raw}' at '${path}' is not a valid timestamp.`);
+      if (!Number.isFinite(t) || t < -62135596800000 || t > 253402300799999) throw new AwsError('MalformedInput', `Value '${raw}' at '${path}' is not a valid timestamp.`);
       return new Date(t);
     }
     case 'blob':
@@ -103,7 +149,7 @@ function scalar(shape: Shape, raw: string, path: string): unknown {
   }
 }
 
-function readValue(model: ServiceModel, ref: QueryMemberRef, prefix: string, params: URLSearchParams): unknown {
+function readValue(model: ServiceModel, ref: QueryMemberRef, prefix: string, params: QueryParameters): unknown {
   const shape = model.shapes[ref.shape]!;
   switch (shape.type) {
     case 'structure': {
@@ -117,25 +163,25 @@ function readValue(model: ServiceModel, ref: QueryMemberRef, prefix: string, par
     }
     case 'list': {
       // An empty list is sent as the bare name with no value.
-      if (params.has(prefix) && params.get(prefix) === '' && !hasPrefix(params, `${prefix}.`)) return [];
+      if (params.get(prefix) === '' && !params.hasChildren(prefix)) return [];
       const base = ref.flattened ? prefix : `${prefix}.${shape.member.locationName ?? 'member'}`;
       const out: unknown[] = [];
-      for (let i = 1; hasPrefix(params, `${base}.${i}`); i++) out.push(readValue(model, shape.member, `${base}.${i}`, params));
+      for (let i = 1; params.hasPrefix(`${base}.${i}`); i++) out.push(readValue(model, shape.member, `${base}.${i}`, params));
       return out.length > 0 ? out : undefined;
     }
     case 'map': {
       const out: Record<string, unknown> = {};
       const base = ref.flattened ? prefix : `${prefix}.entry`;
-      for (let i = 1; hasPrefix(params, `${base}.${i}`); i++) {
+      for (let i = 1; params.hasPrefix(`${base}.${i}`); i++) {
         const k = params.get(`${base}.${i}.${shape.key.locationName ?? 'key'}`);
-        if (k === null) continue;
+        if (k === undefined) continue;
         out[k] = readValue(model, shape.value, `${base}.${i}.${shape.value.locationName ?? 'value'}`, params);
       }
       return Object.keys(out).length > 0 ? out : undefined;
     }
     default: {
       const raw = params.get(prefix);
-      return raw === null ? undefined : scalar(shape, raw, prefix);
+      return raw === undefined ? undefined : scalar(shape, raw, prefix);
     }
   }
 }

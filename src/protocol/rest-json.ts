@@ -11,6 +11,7 @@
 import type { SluiceRequest, SluiceResponse } from '../server/types.js';
 import { AwsError, isAwsError } from './errors.js';
 import type { MemberRef, Operation, ServiceModel, Shape } from './model.js';
+import { checkedDate, integerFromText } from './numbers.js';
 import { parseValue, validateInput } from './shapes.js';
 
 export interface RestCallContext<T = unknown> {
@@ -167,13 +168,14 @@ function scalarFromText(model: ServiceModel, ref: MemberRef, text: string): unkn
   switch (shape.type) {
     case 'integer':
     case 'long': {
-      if (!/^-?\d+$/.test(text.trim())) throw new AwsError('SerializationException', `Unable to convert '${text}' to an integer`);
-      return Number(text);
+      const n = integerFromText(text, shape.type);
+      if (n === undefined) throw new AwsError('SerializationException', `Unable to convert '${text}' to an integer`);
+      return n;
     }
     case 'double':
     case 'float': {
       const n = Number(text);
-      if (text.trim() === '' || Number.isNaN(n)) throw new AwsError('SerializationException', `Unable to convert '${text}' to a number`);
+      if (text.trim() === '' || !Number.isFinite(n)) throw new AwsError('SerializationException', `Unable to convert '${text}' to a number`);
       return n;
     }
     case 'boolean': {
@@ -183,7 +185,7 @@ function scalarFromText(model: ServiceModel, ref: MemberRef, text: string): unkn
     }
     case 'timestamp': {
       const n = Number(text);
-      return Number.isNaN(n) ? new Date(text) : new Date(n * 1000);
+      return checkedDate(Number.isNaN(n) ? new Date(text) : new Date(n * 1000), `'${text}'`);
     }
     default:
       return text;

@@ -8,6 +8,7 @@
 import { Tag } from 'cbor-x';
 import { blobBase64, blobBytes, type BlobValue } from './blob.js';
 import { AwsError, serializationError } from './errors.js';
+import { checkedDate, doubleFromWire, integerFromWire } from './numbers.js';
 import type { MemberRef, ServiceModel, Shape } from './model.js';
 import { isListView } from './list-view.js';
 
@@ -70,8 +71,9 @@ export function parseValue(model: ServiceModel, ref: MemberRef, v: unknown, form
     case 'long':
     case 'double':
     case 'float': {
-      if (typeof v === 'number') return shape.type === 'integer' || shape.type === 'long' ? Math.floor(v) : v;
-      if (typeof v === 'bigint') return Number(v);
+      if (typeof v === 'number' || typeof v === 'bigint') {
+        return shape.type === 'integer' || shape.type === 'long' ? integerFromWire(v, shape.type) : doubleFromWire(v, shape.type);
+      }
       throw structuralMismatch(v) ?? serializationError(`${describeJsValue(v)} can not be converted to an ${javaTypeName[shape.type]}`);
     }
     case 'boolean': {
@@ -92,12 +94,13 @@ export function parseValue(model: ServiceModel, ref: MemberRef, v: unknown, form
     case 'timestamp': {
       // JSON carries epoch seconds; the SDKs' CBOR carries epoch milliseconds
       // under tag 1, which cbor-x (reading tag 1 as seconds) hands over as a Date.
-      if (v instanceof Date) return new Date(v.getTime() / 1000);
-      if (v instanceof Tag) return new Date(Number(v.value));
-      if (typeof v === 'number') return new Date(format === 'cbor' ? v : v * 1000);
-      if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) return new Date(Number(v) * 1000);
-      if (typeof v === 'string' && !Number.isNaN(Date.parse(v))) return new Date(Date.parse(v));
-      throw structuralMismatch(v) ?? serializationError(`${describeJsValue(v)} can not be converted to milliseconds since epoch`);
+      const shown = describeJsValue(v);
+      if (v instanceof Date) return checkedDate(new Date(v.getTime() / 1000), shown);
+      if (v instanceof Tag) return checkedDate(new Date(Number(v.value)), shown);
+      if (typeof v === 'number') return checkedDate(new Date(format === 'cbor' ? v : v * 1000), shown);
+      if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) return checkedDate(new Date(Number(v) * 1000), shown);
+      if (typeof v === 'string' && !Number.isNaN(Date.parse(v))) return checkedDate(new Date(Date.parse(v)), shown);
+      throw structuralMismatch(v) ?? serializationError(`${shown} can not be converted to milliseconds since epoch`);
     }
     case 'list': {
       if (!Array.isArray(v)) {

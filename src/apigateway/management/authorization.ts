@@ -17,6 +17,7 @@
  * authorized are the roles of exactly the API the handler then stores.
  */
 import type { AccessControl, Permission } from '../../iam/access.js';
+import { serviceReference } from '../../iam/reference.js';
 import type { RestCall } from '../../protocol/rest-json.js';
 import type { RestApi } from '../model.js';
 import type { ManagementContext } from './context.js';
@@ -61,6 +62,17 @@ function patchedCredentials(ops: readonly PatchOperation[] | undefined): string[
 
 const setsPolicy = (ops: readonly PatchOperation[] | undefined): boolean => (ops ?? []).some((o) => o.path === '/policy');
 
+/**
+ * The IAM action a management call is itself: `apigateway:<HTTP method>`, or
+ * for the few operations AWS's reference maps to a named action instead
+ * (RejectDomainNameAccessAssociation → apigateway:RejectAccessAssociation), that one.
+ */
+export function ownAction(operation: string, httpMethod: string): string {
+  const verb = `apigateway:${httpMethod}`;
+  const mapped = serviceReference('apigateway').operations?.[operation]?.map((a) => a.action).filter((a) => a.startsWith('apigateway:')) ?? [];
+  return mapped.length === 0 || mapped.includes(verb) ? verb : mapped[0]!;
+}
+
 export function managementAuthorizer(ctx: ManagementContext, access: AccessControl): (call: RestCall) => Promise<ManagementTarget> {
   const arnOf = (path: string): string => `arn:aws:apigateway:${ctx.region}::${path}`;
   return async ({ operation, input, request, labels }) => {
@@ -68,7 +80,7 @@ export function managementAuthorizer(ctx: ManagementContext, access: AccessContr
     const checked = access.checkedCaller(request) !== undefined;
     // The call's own action first: a caller who may not make the call learns nothing from its body.
     const path = resourcePath(operation.http.requestUri, labels);
-    if (checked) access.require(request, [{ action: `apigateway:${operation.http.method}`, resource: arnOf(path) }], 'rest-json');
+    if (checked) access.require(request, [{ action: ownAction(name, operation.http.method), resource: arnOf(path) }], 'rest-json');
     const imported = name === 'ImportRestApi' || name === 'PutRestApi'
       ? importDefinition(ctx, input as unknown as ImportInput, name === 'PutRestApi' ? String(input['restApiId']) : undefined)
       : undefined;

@@ -5,6 +5,8 @@
  * compile. Put* and Update* handlers run the same checks on the finished
  * object, so a patch can't produce anything a put would refuse.
  */
+import { parsePolicy } from '../../iam/policy.js';
+import { isAwsError } from '../../protocol/errors.js';
 import { parseAwsUri } from '../aws-uri.js';
 import { badRequest } from '../errors.js';
 import { compileMappings, referencedMethodParameter } from '../mapping.js';
@@ -135,5 +137,19 @@ export function checkModel(api: RestApi, model: Model): void {
     compileModelSchema(api.id, { ...api.models, [model.name]: model }, model.name);
   } catch (err) {
     throw badRequest(`Invalid model specified: Validation Result: warnings : [], errors : [Invalid model schema specified: ${(err as Error).message}]`);
+  }
+}
+
+/**
+ * An API's resource policy, checked with IAM's policy grammar before it is
+ * stored. API Gateway also takes resources in its short form
+ * (`execute-api:/stage/GET/path`), which it expands to the API's ARNs.
+ */
+export function checkApiPolicy(text: string): void {
+  try {
+    parsePolicy(text, 'resource', { otherResource: (r) => r.startsWith('execute-api:/') });
+  } catch (e) {
+    if (isAwsError(e)) throw badRequest('Invalid policy document. Please check the policy syntax and ensure that Principals are valid.');
+    throw e;
   }
 }

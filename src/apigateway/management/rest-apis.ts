@@ -7,6 +7,7 @@ import { badRequest } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Model, RestApi } from '../model.js';
 import type { ManagementTarget } from './authorization.js';
+import { checkApiPolicy } from './checks.js';
 import { nowSeconds, type ManagementContext } from './context.js';
 import { importDefinition, type ImportInput } from './definitions.js';
 import { mergeInto, overwriteWith } from './import-modes.js';
@@ -46,6 +47,7 @@ interface CreateRestApiInput {
 
 export async function createRestApi(ctx: ManagementContext, input: CreateRestApiInput): Promise<Record<string, unknown>> {
   if (input.name.trim() === '') throw badRequest('Invalid REST API name specified');
+  if (input.policy !== undefined) checkApiPolicy(input.policy);
   const id = newId();
   let api: RestApi;
   if (input.cloneFrom !== undefined) {
@@ -104,8 +106,10 @@ const REST_API_PATCH: PatchSpec = {
 
 export async function updateRestApi(ctx: ManagementContext, input: { restApiId: string; patchOperations?: PatchOperation[] }): Promise<Record<string, unknown>> {
   return ctx.apis.edit(input.restApiId, (api) => {
+    const policyBefore = api.policy;
     applyPatch(api as unknown as Record<string, unknown>, REST_API_PATCH, input.patchOperations);
     if (typeof api.name !== 'string' || api.name.trim() === '') throw badRequest('Invalid REST API name specified');
+    if (api.policy !== undefined && api.policy !== policyBefore) checkApiPolicy(api.policy);
     return restApiView(api as RestApi);
   });
 }
