@@ -105,6 +105,8 @@ class Importer {
   private readonly validatorsByName = new Map<string, RequestValidator>();
   private readonly resources: Record<string, Resource> = {};
   private readonly resourceByPath = new Map<string, Resource>();
+  /** Each resource's `{variable}` child, if it has one (a resource may have only one). */
+  private readonly variableChild = new Map<string, Resource>();
   private readonly rootResourceId: string;
 
   constructor(
@@ -367,9 +369,8 @@ class Importer {
         this.errors.push(`Resource ${current} should not be created: ${problem}`);
         return undefined;
       }
-      const siblingVariable = Object.values(this.resources).find(
-        (r) => r.parentId === parent.id && r.pathPart.startsWith('{') && part.startsWith('{') && r.pathPart !== part,
-      );
+      const existingVariable = this.variableChild.get(parent.id);
+      const siblingVariable = part.startsWith('{') && existingVariable && existingVariable.pathPart !== part ? existingVariable : undefined;
       if (siblingVariable) {
         this.errors.push(`Resource ${current} conflicts with ${siblingVariable.path}: a resource can have only one variable child.`);
         return undefined;
@@ -377,6 +378,7 @@ class Importer {
       const res: Resource = { id: newId(), parentId: parent.id, pathPart: part, path: current, resourceMethods: {} };
       this.resources[res.id] = res;
       this.resourceByPath.set(current, res);
+      if (part.startsWith('{')) this.variableChild.set(parent.id, res);
       parent = res;
     }
     return parent;

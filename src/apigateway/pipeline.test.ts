@@ -16,6 +16,7 @@ function memoryStore(): DocumentStore {
     async put(k, id, doc) { kind(k).set(id, structuredClone(doc)); },
     async delete(k, id) { return kind(k).delete(id); },
     async list<T>(k: string) { return [...kind(k)].sort(([a], [b]) => a.localeCompare(b)).map(([id, doc]) => ({ id, doc: doc as T })); },
+    async quarantine(k, id, reason) { kind(`quarantine:${k}`).set(id, { reason, document: kind(k).get(id) }); kind(k).delete(id); },
   };
 }
 

@@ -36,6 +36,8 @@ export interface IamOptions {
   readonly rootCredentials?: { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined;
   /** The clock (tests pin it). */
   readonly now?: () => number;
+  /** Where problems with stored IAM state are reported. */
+  readonly log?: (line: string) => void;
 }
 
 export type Authentication = { readonly ok: true; readonly identity: Identity } | { readonly ok: false; readonly failure: AuthFailure };
@@ -89,7 +91,7 @@ export class Iam {
   }
 
   static async create(documents: DocumentStore, options: IamOptions): Promise<Iam> {
-    const store = await IamStore.load(documents);
+    const store = await IamStore.load(documents, options.log);
     let key = await store.getSecret<string>('session-token-key');
     if (!key) {
       key = randomBytes(32).toString('base64');

@@ -85,6 +85,7 @@ export async function startIam(config: IamConfig, documents: DocumentStore, deps
     auth: config.auth,
     executionRoles: config.iam,
     rootCredentials,
+    log,
     ...(deps.now ? { now: deps.now } : {}),
   });
 

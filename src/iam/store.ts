@@ -88,6 +88,8 @@ const KIND = {
 } as const;
 
 const lower = (s: string): string => s.toLowerCase();
+const isStringArray = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === 'string');
+const isRecordOfStrings = (v: unknown): boolean => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
 
 export class IamStore {
   readonly users = new Map<string, UserEntity>();
@@ -101,12 +103,30 @@ export class IamStore {
 
   private constructor(private readonly docs: DocumentStore) {}
 
-  static async load(docs: DocumentStore): Promise<IamStore> {
+  /** Loads every entity; one that is malformed is reported, set aside, and left out. */
+  static async load(docs: DocumentStore, log: (line: string) => void = () => {}): Promise<IamStore> {
     const s = new IamStore(docs);
-    for (const { doc } of await docs.list<UserEntity>(KIND.user)) s.users.set(lower(doc.userName), doc);
-    for (const { doc } of await docs.list<RoleEntity>(KIND.role)) s.roles.set(lower(doc.roleName), doc);
-    for (const { doc } of await docs.list<CustomerPolicyEntity>(KIND.policy)) s.policies.set(doc.arn, doc);
-    for (const { doc } of await docs.list<AccessKeyEntity>(KIND.key)) s.accessKeys.set(doc.accessKeyId, doc);
+    const each = async <T>(kind: string, problem: (doc: T) => string | undefined, add: (doc: T) => void): Promise<void> => {
+      for (const { id, doc } of await docs.list<T>(kind)) {
+        const bad = doc !== null && typeof doc === 'object' ? problem(doc) : 'not an object';
+        if (!bad) {
+          add(doc);
+          continue;
+        }
+        log(`iam: ${kind} ${JSON.stringify(id)} could not be loaded: ${bad}; it was set aside (kind quarantine:${kind})`);
+        await docs.quarantine(kind, id, bad);
+      }
+    };
+    const holder = (e: { inlinePolicies?: unknown; attachedPolicies?: unknown; arn?: unknown; tags?: unknown }): string | undefined =>
+      typeof e.arn !== 'string' ? 'no ARN'
+      : !isRecordOfStrings(e.inlinePolicies) ? 'inline policies are malformed'
+      : !isStringArray(e.attachedPolicies) ? 'attached policies are malformed'
+      : !Array.isArray(e.tags) ? 'tags are malformed'
+      : undefined;
+    await each<UserEntity>(KIND.user, (u) => (typeof u.userName !== 'string' || typeof u.userId !== 'string' ? 'no user name or id' : holder(u)), (u) => s.users.set(lower(u.userName), u));
+    await each<RoleEntity>(KIND.role, (r) => (typeof r.roleName !== 'string' || typeof r.roleId !== 'string' || typeof r.assumeRolePolicyDocument !== 'string' ? 'no role name, id or trust policy' : holder(r)), (r) => s.roles.set(lower(r.roleName), r));
+    await each<CustomerPolicyEntity>(KIND.policy, (p) => (typeof p.arn !== 'string' || !Array.isArray(p.versions) ? 'no ARN or versions' : undefined), (p) => s.policies.set(p.arn, p));
+    await each<AccessKeyEntity>(KIND.key, (k) => (typeof k.accessKeyId !== 'string' || typeof k.secretAccessKey !== 'string' || !k.owner ? 'no key id, secret or owner' : undefined), (k) => s.accessKeys.set(k.accessKeyId, k));
     return s;
   }
 

@@ -39,6 +39,8 @@ export interface KinesisOptions extends Account, Delays {
   readonly retentionSweepMs?: number;
   readonly limits?: LimitsOptions;
   readonly onInternalError?: (e: unknown) => void;
+  /** The server's log, for problems with stored state and background work. */
+  readonly log?: (line: string) => void;
 }
 
 export interface KinesisService extends Service {
@@ -146,7 +148,8 @@ export async function createKinesisService(options: KinesisOptions, store: Strea
     limiter: new Limiter(options.limits ?? noLimits, options.accountId),
   };
   registry.applyPending = (meta) => resharding.applyPendingChange(ctx, meta);
-  await registry.load();
+  if (options.log) registry.log = options.log;
+  await registry.load(options.shardLimit);
   const resolver = new TargetResolver(kinesisModel, registry.account, iterators);
   const access = options.access ?? allowAll;
   const rpc: JsonRpcService<KinesisTarget> = {
@@ -168,6 +171,8 @@ export async function createKinesisService(options: KinesisOptions, store: Strea
       try {
         for (const s of registry.all()) {
           const cutoff = Date.now() - s.retentionHours * 3_600_000;
+          // A cutoff that is not a time would trim everything (NaN) or nothing: never act on one.
+          if (!Number.isFinite(cutoff)) continue;
           for (const sh of s.shards) await store.trim({ stream: s.id, shard: sh.index }, cutoff);
         }
       } catch (e) {

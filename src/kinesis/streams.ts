@@ -7,6 +7,7 @@ import { AwsError } from '../protocol/errors.js';
 import type { DocumentStore } from '../store/documents.js';
 import type { StreamStore } from '../store/stream-store.js';
 import { formatSequence } from './sequence.js';
+import { pendingChangeProblem, streamDocProblem } from './stream-doc.js';
 import { shardIdOf } from './shard-ids.js';
 
 export type StreamStatus = 'CREATING' | 'ACTIVE' | 'UPDATING' | 'DELETING';
@@ -98,9 +99,30 @@ export class StreamRegistry {
     private readonly records: StreamStore,
   ) {}
 
-  /** Loads persisted streams and resumes any transition that was under way. */
-  async load(): Promise<void> {
-    for (const { doc } of await this.documents.list<StreamMeta>(KIND)) {
+  /** Where problems with stored state and background work are reported. */
+  log: (line: string) => void = () => {};
+
+  /**
+   * Loads persisted streams and resumes any transition that was under way. A
+   * document that cannot be served is reported and set aside (its records
+   * stay on disk); a pending reshard that cannot be applied is dropped.
+   */
+  async load(shardLimit: number): Promise<void> {
+    for (const { id, doc } of await this.documents.list<StreamMeta>(KIND)) {
+      const problem = streamDocProblem(doc);
+      if (problem) {
+        this.log(`kinesis: stream ${JSON.stringify(id)} could not be loaded: ${problem}; its document was set aside (kind quarantine:${KIND}), the rest of the server starts`);
+        await this.documents.quarantine(KIND, id, problem);
+        continue;
+      }
+      if (doc.pending) {
+        const bad = pendingChangeProblem(doc.pending, new Set(doc.shards.map((sh) => sh.index)), shardLimit);
+        if (bad) {
+          this.log(`kinesis: stream ${doc.name}: the reshard it was waiting for was dropped: ${bad}`);
+          delete doc.pending;
+          await this.save(doc);
+        }
+      }
       this.streams.set(doc.name, doc);
       this.scheduleTransition(doc);
     }
@@ -192,7 +214,7 @@ export class StreamRegistry {
     const wait = Math.max(0, (meta.statusUntilMs ?? 0) - Date.now());
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      void this.finishTransition(meta);
+      this.finishTransition(meta).catch((e: unknown) => this.transitionFailed(meta, e));
     }, wait);
     timer.unref();
     this.timers.add(timer);
@@ -214,6 +236,20 @@ export class StreamRegistry {
     meta.status = 'ACTIVE';
     delete meta.statusUntilMs;
     await this.save(meta);
+  }
+
+  /**
+   * A transition whose work failed (a reshard that could not be applied) ends
+   * anyway: the change is dropped and the stream is ACTIVE as it was, rather
+   * than stuck, or crashing the process from a timer.
+   */
+  private transitionFailed(meta: StreamMeta, e: unknown): void {
+    this.log(`kinesis: stream ${meta.name}: ${meta.status} could not finish (${e instanceof Error ? e.message : String(e)}); the change was dropped`);
+    if (this.streams.get(meta.name) !== meta || meta.status === 'DELETING') return;
+    delete meta.pending;
+    meta.status = 'ACTIVE';
+    delete meta.statusUntilMs;
+    this.save(meta).catch((err: unknown) => this.log(`kinesis: stream ${meta.name} could not be saved: ${String(err)}`));
   }
 
   close(): void {

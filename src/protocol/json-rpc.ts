@@ -7,6 +7,7 @@
  */
 import { Decoder } from 'cbor-x';
 import { cborEncoder, cborOutput } from './cbor-output.js';
+import { scanCbor } from './cbor-scan.js';
 import { AwsError, internalFailure, isAwsError } from './errors.js';
 import type { ServiceModel } from './model.js';
 import { answerBuffers } from './buffer-pool.js';
@@ -95,6 +96,8 @@ export async function handleJsonRpc<T>(service: JsonRpcService<T>, req: SluiceRe
     if (req.body.length === 0) throw bare('SerializationException');
     let doc: unknown;
     try {
+      // The structure first, in linear time: the decoder never sees a document it would choke on.
+      if (format === 'cbor') scanCbor(req.body);
       doc = format === 'cbor' ? cborDecoder.decode(req.body) : JSON.parse(req.body.toString('utf8'));
     } catch {
       throw bare('SerializationException');

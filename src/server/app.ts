@@ -44,10 +44,11 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   try {
     const log = options.log ?? (() => {});
     for (const w of store.warnings) log(w);
+    store.reportProblem = log;
     // iam: IAM and STS services, the SigV4 guard every routed request passes, the example's execution role.
     const iam = await startIam({ ...config, auth, iam: config.iam ?? 'enforce' }, store, { log });
     kinesisOpened = await createKinesisService(
-      { ...config, access: iam.access, limits: { enforce: config.enforceLimits, faultRate: config.faultRate, latencyMs: config.latencyMs } },
+      { ...config, access: iam.access, log, limits: { enforce: config.enforceLimits, faultRate: config.faultRate, latencyMs: config.latencyMs } },
       store,
       store,
     );

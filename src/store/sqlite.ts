@@ -62,6 +62,8 @@ export class SqliteStore implements StreamStore, DocumentStore {
 
   /** Start-up warnings for the operator (a data dir others can read). */
   readonly warnings: readonly string[];
+  /** Where problems with stored state are reported (the server's log once it is set up). */
+  reportProblem: (line: string) => void = (line) => process.stderr.write(`sluice: ${line}\n`);
 
   /** `dir` undefined = in memory. */
   constructor(dir: string | undefined) {
@@ -343,7 +345,30 @@ export class SqliteStore implements StreamStore, DocumentStore {
 
   list<T>(kind: string): Promise<Array<{ id: string; doc: T }>> {
     const rows = this.stmt.docList.all(kind) as Array<{ id: string; doc: string }>;
-    return Promise.resolve(rows.map((r) => ({ id: r.id, doc: JSON.parse(r.doc) as T })));
+    const out: Array<{ id: string; doc: T }> = [];
+    for (const r of rows) {
+      try {
+        out.push({ id: r.id, doc: JSON.parse(r.doc) as T });
+      } catch (e) {
+        this.quarantineRow(kind, r.id, r.doc, `not JSON (${(e as Error).message})`);
+      }
+    }
+    return Promise.resolve(out);
+  }
+
+  quarantine(kind: string, id: string, reason: string): Promise<void> {
+    const row = this.stmt.docGet.get(kind, id) as { doc: string } | undefined;
+    if (row) this.quarantineRow(kind, id, row.doc, reason);
+    return Promise.resolve();
+  }
+
+  private quarantineRow(kind: string, id: string, raw: string, reason: string): void {
+    const aside = JSON.stringify({ reason, quarantinedAt: new Date().toISOString(), document: raw });
+    this.db.transaction(() => {
+      this.stmt.docPut.run(`quarantine:${kind}`, id, aside);
+      this.stmt.docDelete.run(kind, id);
+    })();
+    this.reportProblem(`store: ${kind} ${JSON.stringify(id)} in ${this.file ?? 'memory'} (table documents) could not be loaded: ${reason}; it was moved to kind quarantine:${kind}`);
   }
 
   async close(): Promise<void> {
