@@ -11,6 +11,7 @@ import type { MemberRef, ServiceModel, Shape } from '../../src/protocol/model.js
 const CANDIDATES = [
   'x', '200', 'v1', 'X1', '/', '0', 'abc', 'A', 'o-abcdefghij', 'p-abcdefgh', 'http://x', 'arn:aws:iam::000000000000:policy/x',
   '123456789012', 'o-abcdefghij/r-abcd', 'aaa', 'a-b', '/x/',
+  'arn:aws:kinesis:us-east-1:000000000000:stream/fuzz-a', 'arn:aws:kinesis:us-east-1:000000000000:stream/fuzz-a/consumer/c:1',
 ];
 
 const patterns = new Map<string, RegExp>();
