@@ -8,6 +8,7 @@
 import { Decoder } from 'cbor-x';
 import { cborEncoder, cborOutput } from './cbor-output.js';
 import { scanCbor } from './cbor-scan.js';
+import { scanJson } from './json-scan.js';
 import { AwsError, internalFailure, isAwsError } from './errors.js';
 import type { ServiceModel } from './model.js';
 import { answerBuffers } from './buffer-pool.js';
@@ -98,6 +99,7 @@ export async function handleJsonRpc<T>(service: JsonRpcService<T>, req: SluiceRe
     try {
       // The structure first, in linear time: the decoder never sees a document it would choke on.
       if (format === 'cbor') scanCbor(req.body);
+      else scanJson(req.body);
       doc = format === 'cbor' ? cborDecoder.decode(req.body) : JSON.parse(req.body.toString('utf8'));
     } catch {
       throw bare('SerializationException');

@@ -66,6 +66,9 @@ export class QueryParameters {
     this.prefixes.add(key);
   }
 
+  /** Set when the request carried more parameters than are read (MAX_QUERY_PARAMETERS). */
+  overflow = false;
+
   /** Whether some parameter's name starts with `prefix.`. */
   hasChildren(prefix: string): boolean {
     return this.parents.has(prefix);
@@ -87,16 +90,32 @@ export class QueryParameters {
 
 const parsedForms = new WeakMap<SluiceRequest, QueryParameters>();
 
+/**
+ * Most parameters one Query request may carry. IAM's and STS's largest lists
+ * hold tens of items (50 tags, 10 policy ARNs); a body of a hundred thousand
+ * parameters is only a way to make the server index them. Past this, the
+ * request is refused without reading the rest.
+ */
+export const MAX_QUERY_PARAMETERS = 5_000;
+
 /** Query string and (for form posts) body parameters together; the body wins. */
 export function queryParams(req: SluiceRequest): QueryParameters {
   let params = parsedForms.get(req);
   if (params) return params;
   params = new QueryParameters();
-  for (const [k, v] of new URLSearchParams(req.rawQuery)) params.set(k, v);
+  let count = 0;
+  const add = (source: string): void => {
+    for (const [k, v] of new URLSearchParams(source)) {
+      if (++count > MAX_QUERY_PARAMETERS) {
+        params!.overflow = true;
+        return;
+      }
+      params!.set(k, v);
+    }
+  };
+  add(req.rawQuery);
   const type = (req.headers['content-type'] ?? '').toLowerCase();
-  if (req.body.length > 0 && (type.startsWith(FORM) || (type === '' && req.method === 'POST'))) {
-    for (const [k, v] of new URLSearchParams(req.body.toString('utf8'))) params.set(k, v);
-  }
+  if (req.body.length > 0 && (type.startsWith(FORM) || (type === '' && req.method === 'POST'))) add(req.body.toString('utf8'));
   parsedForms.set(req, params);
   return params;
 }
@@ -242,6 +261,7 @@ export async function handleQuery<T>(service: QueryService<T>, req: SluiceReques
   const ns = xmlns(model);
   try {
     const params = queryParams(req);
+    if (params.overflow) throw new AwsError('MalformedInput', `The request has more than ${MAX_QUERY_PARAMETERS} parameters.`, 400);
     const action = params.get('Action');
     if (!action) throw new AwsError('MissingAction', 'Missing Action', 400);
     const operation = Object.hasOwn(model.operations, action) ? (model.operations[action] as QueryOperation) : undefined;

@@ -11,6 +11,7 @@
 import type { SluiceRequest, SluiceResponse } from '../server/types.js';
 import { AwsError, isAwsError } from './errors.js';
 import type { MemberRef, Operation, ServiceModel, Shape } from './model.js';
+import { scanJson } from './json-scan.js';
 import { checkedDate, integerFromText } from './numbers.js';
 import { parseValue, validateInput } from './shapes.js';
 
@@ -291,6 +292,7 @@ function parseInput(model: ServiceModel, operation: Operation, match: RouteMatch
 
 function parseJsonBody(body: Buffer): unknown {
   try {
+    scanJson(body);
     return JSON.parse(body.toString('utf8'));
   } catch (e) {
     throw new AwsError('SerializationException', `Could not parse request body into json: ${(e as Error).message}`);
