@@ -10,7 +10,7 @@ import { request } from 'undici';
 import { startSluice, type Sluice } from '../src/server/app.js';
 import { defaultConfig, type SluiceConfig } from '../src/server/config.js';
 
-const EXPORTS = fileURLToPath(new URL('../../../shared/conformance/aws-kinesis-proxy-export/', import.meta.url));
+const EXPORTS = fileURLToPath(new URL('../../test/conformance/aws-kinesis-proxy-export/', import.meta.url));
 
 function configWith(apis: string[], extra: Partial<SluiceConfig> = {}): SluiceConfig {
   return { ...defaultConfig, port: 0, dataDir: undefined, createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, apis, ...extra };
@@ -149,7 +149,7 @@ describe('bundled KinesisProxy example', () => {
 });
 
 for (const file of ['kinesis-proxy.swagger20.json', 'kinesis-proxy.oas30.json']) {
-  describe(`AWS export ${file}`, { skip: !existsSync(EXPORTS + file) && 'shared/ is not beside the repo' }, () => {
+  describe(`AWS export ${file}`, { skip: !existsSync(EXPORTS + file) && 'test/conformance is missing' }, () => {
     let sluice: Sluice;
     let base: string;
     before(async () => {
@@ -199,7 +199,7 @@ for (const file of ['kinesis-proxy.swagger20.json', 'kinesis-proxy.oas30.json'])
   });
 }
 
-describe('execution roles of an imported API', { skip: !existsSync(EXPORTS + 'kinesis-proxy.swagger20.json') && 'shared/ is not beside the repo' }, () => {
+describe('execution roles of an imported API', { skip: !existsSync(EXPORTS + 'kinesis-proxy.swagger20.json') && 'test/conformance is missing' }, () => {
   test('a role missing from Sluice fails the method as AWS does, and the log says which role and how to create it', async () => {
     const lines: string[] = [];
     const sluice = await startSluice(configWith([EXPORTS + 'kinesis-proxy.swagger20.json']), { log: (l) => lines.push(l) });

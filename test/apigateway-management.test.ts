@@ -54,7 +54,7 @@ import { rejectsWith } from './helpers/aws-errors.js';
 import { awsEnv, startTestSluice, tempDir, testCredentials } from './helpers/sluice.js';
 
 const run = promisify(execFile);
-const EXPORTS = fileURLToPath(new URL('../../../shared/conformance/aws-kinesis-proxy-export/', import.meta.url));
+const EXPORTS = fileURLToPath(new URL('../../test/conformance/aws-kinesis-proxy-export/', import.meta.url));
 
 let sluice: Sluice;
 let client: APIGatewayClient;

@@ -94,7 +94,7 @@ describe('sluice lint', () => {
   });
 
   it('passes AWS\'s own export of the tutorial API', async () => {
-    const { stdout } = await run(process.execPath, [cliPath, 'lint', join(repoRoot, '../shared/conformance/aws-kinesis-proxy-export/kinesis-proxy.swagger20.json')]);
+    const { stdout } = await run(process.execPath, [cliPath, 'lint', join(repoRoot, 'test/conformance/aws-kinesis-proxy-export/kinesis-proxy.swagger20.json')]);
     assert.match(stdout, /no problems/);
   });
 });

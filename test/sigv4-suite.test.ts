@@ -1,5 +1,5 @@
 /**
- * The AWS SigV4 test suite (botocore's aws4_testsuite, /work/shared/conformance/sigv4):
+ * The AWS SigV4 test suite (botocore's aws4_testsuite, test/conformance/sigv4):
  * every signed request verifies with the clock pinned to the suite's date,
  * its canonical request and string to sign are the suite's, and altering any
  * signed part (method, path, query, a signed header, the body, the date)
@@ -8,11 +8,12 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { canonicalRequest, sha256Hex, stringToSign, type SignableRequest } from '../src/iam/sigv4/canonical.js';
 import { parseAmzDate, parseAuth, verifySignature, verifyTime, type ParsedAuth } from '../src/iam/sigv4/verify.js';
 
-const SUITE = process.env['SLUICE_SIGV4_SUITE'] ?? '/work/shared/conformance/sigv4';
+const SUITE = process.env['SLUICE_SIGV4_SUITE'] ?? fileURLToPath(new URL('../../test/conformance/sigv4', import.meta.url));
 const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
 const NOW = parseAmzDate('20150830T123600Z')!;
 

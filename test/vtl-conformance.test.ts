@@ -1,6 +1,6 @@
 /**
  * Replays the mapping-template renders recorded from real API Gateway
- * (../shared/conformance/vtl/, see its README) and reports how many we reproduce exactly.
+ * (test/conformance/vtl/, see its README) and reports how many we reproduce exactly.
  *
  * Vectors listed in KNOWN_DIFFERENCES are expected to differ (each with its reason, also in
  * docs/vtl.md); every other vector must match, and a known difference that starts to match fails
@@ -24,7 +24,7 @@ function repoRoot(): string {
   return dir;
 }
 
-const DATA_DIR = resolve(repoRoot(), '../shared/conformance/vtl');
+const DATA_DIR = resolve(repoRoot(), 'test/conformance/vtl');
 
 /** Vectors we knowingly do not reproduce, with the reason. */
 export const KNOWN_DIFFERENCES: Record<string, string> = {};

@@ -1,5 +1,5 @@
 /**
- * `sluice lint` on AWS's own OpenAPI exports of the tutorial API (../shared/conformance/aws-kinesis-proxy-export):
+ * `sluice lint` on AWS's own OpenAPI exports of the tutorial API (test/conformance/aws-kinesis-proxy-export):
  * the Swagger 2.0 file is clean; the OpenAPI 3.0 file has the published defect (the PutRecords
  * templates lost their #foreach lines), which the linter points at.
  */
@@ -15,7 +15,7 @@ function repoRoot(): string {
   while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
   return dir;
 }
-const EXPORT_DIR = resolve(repoRoot(), '../shared/conformance/aws-kinesis-proxy-export');
+const EXPORT_DIR = resolve(repoRoot(), 'test/conformance/aws-kinesis-proxy-export');
 
 test('the Swagger 2.0 export lints clean', async () => {
   assert.deepEqual(await lintFile(join(EXPORT_DIR, 'kinesis-proxy.swagger20.json')), []);

@@ -9,7 +9,7 @@ import type { RestApi } from './model.js';
 
 const opts = { region: 'us-east-1', accountId: '123456789012' };
 const EXAMPLE = fileURLToPath(new URL('../../../examples/kinesis-proxy/kinesis-proxy.yaml', import.meta.url));
-const EXPORTS = fileURLToPath(new URL('../../../../shared/conformance/aws-kinesis-proxy-export/', import.meta.url));
+const EXPORTS = fileURLToPath(new URL('../../../test/conformance/aws-kinesis-proxy-export/', import.meta.url));
 
 function sources(): Array<[string, string]> {
   const out: Array<[string, string]> = [['example', readFileSync(EXAMPLE, 'utf8')]];
