@@ -8,7 +8,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { encode as cborEncode, decode as cborDecode, Tag } from 'cbor-x';
+import { encode as cborEncode, Tag } from 'cbor-x';
+import { decodeCbor as cborDecode } from './helpers/cbor.js';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { Sluice } from '../src/server/app.js';

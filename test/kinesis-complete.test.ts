@@ -53,7 +53,9 @@ describe('resharding', () => {
     assert.deepEqual(last.ChildShards!.map((c) => c.ShardId), ['shardId-000000000001', 'shardId-000000000002']);
     assert.deepEqual(last.ChildShards![0]!.ParentShards, ['shardId-000000000000']);
 
-    await rejects(new K.SplitShardCommand({ StreamName: 'split', ShardToSplit: 'shardId-000000000000', NewStartingHashKey: '100' }), 'ResourceInUseException');
+    // A shard already split (or merged) is an invalid argument to AWS, not a resource in use.
+    await rejects(new K.SplitShardCommand({ StreamName: 'split', ShardToSplit: 'shardId-000000000000', NewStartingHashKey: '100' }), 'InvalidArgumentException',
+      'Shard shardId-000000000000 in stream split under account 000000000000 has already been merged or split, and thus is not eligible for merging or splitting.');
   });
 
   it('merges adjacent shards only', async () => {

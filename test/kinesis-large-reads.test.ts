@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import * as K from '@aws-sdk/client-kinesis';
-import { decode, encode } from 'cbor-x';
+import { encode } from 'cbor-x';
+import { decodeCbor as decode } from './helpers/cbor.js';
 import type { Sluice } from '../src/server/app.js';
 import { kinesisRaw, startTestSluice, testCredentials } from './helpers/sluice.js';
 

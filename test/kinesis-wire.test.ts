@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { decode, encode, Tag } from 'cbor-x';
+import { encode, Tag } from 'cbor-x';
+import { decodeCbor as decode } from './helpers/cbor.js';
 import type { Sluice } from '../src/server/app.js';
 import { kinesisRaw, startTestSluice } from './helpers/sluice.js';
 

@@ -5,7 +5,7 @@
  * go byte by byte into the answer, with no object or string per record. The
  * same records as plain objects serve the other encoders (CBOR, events).
  */
-import { cborHead, cborNumber } from '../protocol/cbor-output.js';
+import { cborHead, cborMillis } from '../protocol/cbor-output.js';
 import { ListView } from '../protocol/list-view.js';
 import type { ByteSink } from '../protocol/json-writer.js';
 import { EntryCursor, recordsOf } from '../store/chunk.js';
@@ -184,7 +184,7 @@ export class StoredRecordList extends ListView<Record<string, unknown>> {
       o = put(buf, o, prefix);
       o = positionInto(e.n, buf, o);
       o = put(buf, o, CBOR_ARRIVAL);
-      o = cborNumber(buf, o, e.arrivalMs);
+      o = cborMillis(buf, o, e.arrivalMs);
       o = put(buf, o, CBOR_DATA);
       o = cborHead(buf, o, 2, dataEnd - dataStart);
       if (dataEnd - dataStart > SMALL_DATA) o += chunk.copy(buf, o, dataStart, dataEnd);

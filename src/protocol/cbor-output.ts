@@ -74,10 +74,10 @@ export function cborHead(buf: Buffer, at: number, major: number, length: number)
   return at + 5;
 }
 
-/** A number as cbor-x writes one: a 32-bit unsigned integer in its shortest form, anything else a float64. */
-export function cborNumber(buf: Buffer, at: number, n: number): number {
-  if (n >>> 0 === n) return cborHead(buf, at, 0, n);
-  buf[at] = 0xfb;
-  buf.writeDoubleBE(n, at + 1);
+/** A time in milliseconds as an 8-byte unsigned integer, as cbor-x writes a BigInt (and times since 1970 need 8 bytes). */
+export function cborMillis(buf: Buffer, at: number, ms: number): number {
+  buf[at] = 0x1b;
+  buf.writeBigUInt64BE(BigInt(ms), at + 1);
   return at + 9;
 }
+

@@ -41,7 +41,9 @@ export interface JsonRpcService<T = unknown> {
   readonly onInternalError?: (e: unknown, req: SluiceRequest) => void;
 }
 
-const cborDecoder = new Decoder({ mapsAsObjects: true, useRecords: false } as any);
+// 8-byte integers as numbers: AWS's clients put integer milliseconds inside tag 1, which cbor-x would
+// otherwise hand its date extension as a BigInt (and throw).
+const cborDecoder = new Decoder({ mapsAsObjects: true, useRecords: false, int64AsNumber: true } as any);
 
 const JSON_TYPES = new Set(['application/x-amz-json-1.1', 'application/x-amz-json-1.0', 'application/json']);
 export const CBOR_TYPE = 'application/x-amz-cbor-1.1';

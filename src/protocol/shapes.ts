@@ -350,7 +350,7 @@ export function parseInput(model: ServiceModel, shapeName: string | undefined, d
 
 /**
  * Shapes an action's typed result for the wire: blobs as base64 (JSON) or
- * bytes (CBOR), timestamps as epoch seconds (JSON) or tag-1 milliseconds (CBOR).
+ * bytes (CBOR), timestamps as epoch seconds (JSON) or tag-1 integer milliseconds (CBOR).
  * Members absent from the shape are dropped, so actions cannot leak internals.
  */
 export function shapeOutput(model: ServiceModel, ref: MemberRef, v: unknown, format: WireFormat): unknown {
@@ -361,7 +361,8 @@ export function shapeOutput(model: ServiceModel, ref: MemberRef, v: unknown, for
       return format === 'json' ? blobBase64(v as BlobValue) : blobBytes(v as BlobValue);
     case 'timestamp': {
       const ms = v instanceof Date ? v.getTime() : (v as number);
-      return format === 'json' ? ms / 1000 : new Tag(ms, 1);
+      // CBOR: tag 1 around an integer count of milliseconds, as AWS writes it (the Java SDK v2 refuses a float there).
+      return format === 'json' ? ms / 1000 : new Tag(BigInt(Math.round(ms)), 1);
     }
     case 'list': {
       if (isListView(v)) v = v.items();

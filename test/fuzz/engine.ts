@@ -10,7 +10,8 @@
  */
 import http2 from 'node:http2';
 import net from 'node:net';
-import { decode as cborDecode, encode as cborEncode, Tag } from 'cbor-x';
+import { encode as cborEncode, Tag } from 'cbor-x';
+import { decodeCbor as cborDecode } from '../helpers/cbor.js';
 import { apiGatewayModel } from '../../src/apigateway/management/service.js';
 import { iamModel } from '../../src/iam/service.js';
 import { kinesisModel } from '../../src/kinesis/model.js';

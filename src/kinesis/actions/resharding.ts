@@ -34,7 +34,7 @@ function findShard(ctx: KinesisContext, s: StreamMeta, requested: string): Shard
 
 function requireOpen(ctx: KinesisContext, s: StreamMeta, sh: ShardMeta): void {
   if (!isOpen(sh)) {
-    throw new AwsError('ResourceInUseException',
+    throw invalidArgument(
       `Shard ${shardId(sh)} in stream ${s.name} under account ${ctx.registry.account.accountId} has already been merged or split, and thus is not eligible for merging or splitting.`);
   }
 }
