@@ -31,6 +31,16 @@ export { exportOpenApi } from './export-openapi.js';
 /** For the IAM guard: how management calls are authenticated and authorized (`iam.addHook(management.name, ...)`). */
 export { managementAuthHook };
 
+/** Where the data dir records what became of the bundled example (so it is imported once). */
+const BUNDLED_KIND = 'sluice.bundled-example';
+const BUNDLED_ID = 'kinesis-proxy';
+
+interface BundledExampleMarker {
+  readonly apiId: string;
+  /** Whether its methods were made AWS_IAM for --auth sigv4 (done once; the user may open them again). */
+  readonly securedForSigv4: boolean;
+}
+
 /** The bundled KinesisProxy example, deployed when no --api is given. */
 export const BUNDLED_EXAMPLE_PATH = fileURLToPath(new URL('../../../examples/kinesis-proxy/kinesis-proxy.yaml', import.meta.url));
 
@@ -151,7 +161,17 @@ export async function createApiGateway(deps: ApiGatewayDeps): Promise<ApiGateway
     const declared: RestApi = { ...imported, deployedFrom: imported.name, ...(existing?.tags ? { tags: existing.tags } : {}) };
     const api = options.requireSignedCalls ? withIamAuthorization(declared) : declared;
     for (const w of first.warnings) log(`apigateway: ${api.name}: ${w}`);
+    if (existing) log(`apigateway: ${api.name} (${api.id}): its current state and stage ${stageName} were replaced by the definition deployed now; other stages and deployments are kept`);
     await apis.put(api);
+    await deployStage(api, stageName, options.variables);
+    const d = describe(stages.get(api.id, stageName)!, defaultBase());
+    // The port may not be known yet (port 0 before listen): log the path, which holds everywhere.
+    log(`apigateway: deployed ${api.name} (${api.id}) to stage ${stageName}: /restapis/${api.id}/${stageName}/_user_request_/`);
+    return d;
+  }
+
+  /** Snapshots `api` into a new deployment and points `stageName` at it (deployments it replaces are kept, as AWS keeps them). */
+  async function deployStage(api: RestApi, stageName: string, variables?: Record<string, string>): Promise<void> {
     const now = Math.floor(Date.now() / 1000);
     const deployment: Deployment = { id: newId(), restApiId: api.id, createdDate: now, api };
     await repo.putDeployment(deployment);
@@ -161,16 +181,48 @@ export async function createApiGateway(deps: ApiGatewayDeps): Promise<ApiGateway
       restApiId: api.id,
       stageName,
       deploymentId: deployment.id,
-      variables: options.variables ?? previous?.variables ?? {},
+      variables: variables ?? previous?.variables ?? {},
       createdDate: previous?.createdDate ?? now,
       lastUpdatedDate: now,
     };
-    const compiled = await stages.put(stage, deployment);
-    await repo.pruneDeployments(api.id);
-    const d = describe(compiled, defaultBase());
-    // The port may not be known yet (port 0 before listen): log the path, which holds everywhere.
-    log(`apigateway: deployed ${api.name} (${api.id}) to stage ${stageName}: /restapis/${api.id}/${stageName}/_user_request_/`);
-    return d;
+    await stages.put(stage, deployment);
+  }
+
+  /**
+   * The bundled KinesisProxy example is imported once, on a fresh data dir;
+   * from then on it is the user's API like any other: its ids, edits and
+   * deployments are kept across restarts, and deleting it deletes it. (Data
+   * dirs from before this marker existed: the API an earlier start deployed
+   * from the example is adopted as it is.) Under --auth sigv4 it must not hand
+   * Kinesis to anonymous callers: a copy first served under --auth off has
+   * its NONE methods made AWS_IAM once, on the first start with sigv4.
+   */
+  async function deployBundledExample(): Promise<void> {
+    let marker = await deps.documents.get<BundledExampleMarker>(BUNDLED_KIND, BUNDLED_ID);
+    if (!marker) {
+      const adopted = await repo.findDeployedDefinition('KinesisProxy');
+      if (adopted) {
+        marker = { apiId: adopted.id, securedForSigv4: false };
+      } else {
+        const d = await gateway.deployFile(BUNDLED_EXAMPLE_PATH, config.stage, { requireSignedCalls: config.auth === 'sigv4' });
+        await deps.documents.put(BUNDLED_KIND, BUNDLED_ID, { apiId: d.id, securedForSigv4: config.auth === 'sigv4' } satisfies BundledExampleMarker);
+        log(`apigateway: imported the bundled KinesisProxy example (${d.id}) on this fresh data dir; it is now an API like any other: edits, ids and deployments are kept across restarts`);
+        return;
+      }
+      await deps.documents.put(BUNDLED_KIND, BUNDLED_ID, marker);
+    }
+    const api = await apis.find(marker.apiId);
+    if (!api) return; // the user deleted it: it stays deleted
+    log(`apigateway: serving the KinesisProxy API (${api.id}) as stored on this data dir`);
+    if (config.auth !== 'sigv4' || marker.securedForSigv4) return;
+    const open = openMethodsOf(api);
+    if (open.length > 0) {
+      const secured = withIamAuthorization(api);
+      await apis.put(secured);
+      for (const stage of (await repo.listStages()).filter((st) => st.restApiId === api.id)) await deployStage(secured, stage.stageName);
+      log(`apigateway: the KinesisProxy API (${api.id}) now requires SigV4 (AWS_IAM) on ${open.join(', ')}: this server runs with --auth sigv4 and its execution role may use every stream; set a method's authorizationType to NONE yourself to open it`);
+    }
+    await deps.documents.put(BUNDLED_KIND, BUNDLED_ID, { ...marker, securedForSigv4: true } satisfies BundledExampleMarker);
   }
 
   const gateway: ApiGateway = {
@@ -196,11 +248,10 @@ export async function createApiGateway(deps: ApiGatewayDeps): Promise<ApiGateway
 
   if (deps.deployConfigured !== false) {
     if (config.apis.length) {
+      // --api files are deployed on every start, replacing their earlier state in place (logged).
       for (const file of config.apis) await gateway.deployFile(file, config.stage);
     } else {
-      // The bundled example's execution role may use every stream: under --auth sigv4 its
-      // methods are AWS_IAM, so it opens nothing to callers the Kinesis API itself refuses.
-      await gateway.deployFile(BUNDLED_EXAMPLE_PATH, config.stage, { requireSignedCalls: config.auth === 'sigv4' });
+      await deployBundledExample();
     }
   }
   return gateway;

@@ -65,10 +65,4 @@ export class ApiRepository {
   async listStages(): Promise<Stage[]> {
     return (await this.docs.list<Stage>(STAGE)).map((e) => e.doc);
   }
-
-  /** Deletes deployments no stage points at (re-deploying on every start would otherwise pile them up). */
-  async pruneDeployments(apiId: string): Promise<void> {
-    const used = new Set((await this.listStages()).filter((s) => s.restApiId === apiId).map((s) => s.deploymentId));
-    for (const d of await this.listDeployments(apiId)) if (!used.has(d.id)) await this.deleteDeployment(apiId, d.id);
-  }
 }

@@ -82,7 +82,7 @@ export function managementAuthorizer(ctx: ManagementContext, access: AccessContr
     const path = resourcePath(operation.http.requestUri, labels);
     if (checked) access.require(request, [{ action: ownAction(name, operation.http.method), resource: arnOf(path) }], 'rest-json');
     const imported = name === 'ImportRestApi' || name === 'PutRestApi'
-      ? importDefinition(ctx, input as unknown as ImportInput, name === 'PutRestApi' ? String(input['restApiId']) : undefined)
+      ? await importDefinition(ctx, input as unknown as ImportInput, name === 'PutRestApi' ? String(input['restApiId']) : undefined)
       : undefined;
     const target: ManagementTarget = imported ? { imported } : {};
     if (!checked) return target;

@@ -4,7 +4,7 @@
  * and the handler stores exactly what was parsed.
  */
 import { badRequest } from '../errors.js';
-import { importOpenApi } from '../import-openapi.js';
+import { importOpenApiOffLoop } from '../import-worker.js';
 import type { RestApi } from '../model.js';
 import type { ManagementContext } from './context.js';
 
@@ -20,8 +20,8 @@ export interface ImportedDefinition {
 }
 
 /** Imports a definition; AWS lists what it ignored as `warnings`, or refuses them with failonwarnings=true. */
-export function importDefinition(ctx: Pick<ManagementContext, 'region' | 'accountId' | 'templates'>, input: ImportInput, id?: string): ImportedDefinition {
-  const result = importOpenApi(input.body.toString('utf8'), {
+export async function importDefinition(ctx: Pick<ManagementContext, 'region' | 'accountId' | 'templates'>, input: ImportInput, id?: string): Promise<ImportedDefinition> {
+  const result = await importOpenApiOffLoop(input.body.toString('utf8'), {
     ...(id !== undefined ? { id } : {}),
     region: ctx.region,
     accountId: ctx.accountId,

@@ -129,7 +129,7 @@ function withWarnings(view: Record<string, unknown>, warnings: readonly string[]
 
 /** `target.imported` is the definition as parsed (and authorized) for this call. */
 export async function importRestApi(ctx: ManagementContext, input: ImportInput, target: ManagementTarget): Promise<Record<string, unknown>> {
-  const { api, warnings } = target.imported ?? importDefinition(ctx, input);
+  const { api, warnings } = target.imported ?? (await importDefinition(ctx, input));
   await ctx.apis.put(api);
   return withWarnings(restApiView(api), warnings);
 }
@@ -142,7 +142,7 @@ export async function putRestApi(
   const mode = input.mode ?? 'merge';
   if (mode !== 'merge' && mode !== 'overwrite') throw badRequest('Enumeration value of OpenAPI import mode must be "overwrite" or "merge"');
   await ctx.apis.require(input.restApiId);
-  const { api: imported, warnings } = target.imported ?? importDefinition(ctx, input, input.restApiId);
+  const { api: imported, warnings } = target.imported ?? (await importDefinition(ctx, input, input.restApiId));
   const view = await ctx.apis.edit(input.restApiId, (draft, current) => {
     if (mode === 'overwrite') {
       const replaced = overwriteWith(current, imported);
