@@ -10,6 +10,12 @@ const int = (name: string) => (v: string): number => {
   return n;
 };
 
+const port = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--port must be a port number from 0 to 65535, got "${v}"`);
+  return n;
+};
+
 const probability = (v: string): number => {
   const n = Number(v);
   if (!(n >= 0 && n <= 1)) throw new Error(`--fault-rate must be between 0 and 1, got "${v}"`);
@@ -21,10 +27,10 @@ const collect = (v: string, prev: string[] = []): string[] => [...prev, ...v.spl
 export function addStartOptions(cmd: Command): Command {
   const d = defaultConfig;
   return cmd
-    .addOption(new Option('--port <port>', 'port for every service').env('SLUICE_PORT').argParser(int('--port')).default(d.port))
+    .addOption(new Option('--port <port>', 'port for every service (0: any free port)').env('SLUICE_PORT').argParser(port).default(d.port))
     .addOption(new Option('--host <host>', 'address to listen on').env('SLUICE_HOST').default(d.host))
     .addOption(new Option('--data-dir <dir>', 'where state is kept').env('SLUICE_DATA_DIR').default(d.dataDir))
-    .addOption(new Option('--in-memory', 'keep nothing on disk').env('SLUICE_IN_MEMORY'))
+    .addOption(new Option('--in-memory', 'keep nothing on disk'))
     .addOption(new Option('--region <region>', 'AWS region to report').env('SLUICE_REGION').default(d.region))
     .addOption(new Option('--account-id <id>', '12-digit account id to report').env('SLUICE_ACCOUNT_ID').default(d.accountId))
     .addOption(new Option('--create-stream-ms <ms>', 'time a stream spends CREATING').env('SLUICE_CREATE_STREAM_MS').argParser(int('--create-stream-ms')).default(d.createStreamMs))
@@ -34,21 +40,21 @@ export function addStartOptions(cmd: Command): Command {
     .addOption(new Option('--api <file>', 'OpenAPI file to serve (repeatable; default: the KinesisProxy example)').env('SLUICE_API').argParser(collect))
     .addOption(new Option('--stage <name>', 'stage the APIs are deployed at').env('SLUICE_STAGE').default(d.stage))
     .addOption(new Option('--aws-endpoint <url>', 'send AWS integrations to this endpoint instead of this process').env('SLUICE_AWS_ENDPOINT'))
-    .addOption(new Option('--log-requests', 'print a line per request').env('SLUICE_LOG_REQUESTS'))
-    .addOption(new Option('--enforce-limits', "enforce Kinesis's throughput and rate limits").env('SLUICE_ENFORCE_LIMITS'))
+    .addOption(new Option('--log-requests', 'print a line per request'))
+    .addOption(new Option('--enforce-limits', "enforce Kinesis's throughput and rate limits"))
     .addOption(new Option('--fault-rate <p>', 'probability (0..1) that a Kinesis call or record is throttled').env('SLUICE_FAULT_RATE').argParser(probability).default(d.faultRate))
     .addOption(new Option('--latency <ms>', 'latency added to every Kinesis answer').env('SLUICE_LATENCY').argParser(int('--latency')).default(d.latencyMs))
     // iam: authentication and execution roles.
     .addOption(new Option('--auth <mode>', 'off | sigv4: verify SigV4 signatures and IAM policies on every call (default: off on loopback, sigv4 otherwise)').env('SLUICE_AUTH').choices(['off', 'sigv4']))
     .addOption(new Option('--iam <mode>', "enforce | off: API Gateway must assume integrations' execution roles and obey their policies").env('SLUICE_IAM').choices(['enforce', 'off']).default(d.iam))
-    .addOption(new Option('--insecure', 'allow --auth off on a non-loopback --host').env('SLUICE_INSECURE'));
+    .addOption(new Option('--insecure', 'allow --auth off on a non-loopback --host'));
 }
 
 export interface StartFlags {
   port: number;
   host: string;
   dataDir: string;
-  inMemory?: boolean | string;
+  inMemory?: boolean;
   region: string;
   accountId: string;
   createStreamMs: number;
@@ -58,16 +64,29 @@ export interface StartFlags {
   api?: string[];
   stage: string;
   awsEndpoint?: string;
-  logRequests?: boolean | string;
-  enforceLimits?: boolean | string;
+  logRequests?: boolean;
+  enforceLimits?: boolean;
   faultRate: number;
   latency: number;
   auth?: 'off' | 'sigv4';
   iam: 'enforce' | 'off';
-  insecure?: boolean | string;
+  insecure?: boolean;
 }
 
-const truthy = (v: boolean | string | undefined): boolean => v === true || (typeof v === 'string' && !['', '0', 'false', 'no'].includes(v.toLowerCase()));
+/**
+ * A switch: the flag when given, else its SLUICE_* variable read as a boolean
+ * (true/false, 1/0, yes/no, on/off; empty is false), else off. Commander would
+ * take any value of the variable, "false" included, as "on".
+ */
+function flagOrEnv(flag: boolean | undefined, name: string, env: NodeJS.ProcessEnv): boolean {
+  if (flag) return true;
+  const raw = env[name];
+  if (raw === undefined) return false;
+  const v = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['', '0', 'false', 'no', 'off'].includes(v)) return false;
+  throw new Error(`${name} must be true or false, got "${raw}"`);
+}
 
 /** Root credentials come from the environment only (never flags, which show in `ps`). */
 export function configFromFlags(f: StartFlags, env: NodeJS.ProcessEnv = process.env): SluiceConfig {
@@ -75,7 +94,7 @@ export function configFromFlags(f: StartFlags, env: NodeJS.ProcessEnv = process.
   return {
     port: f.port,
     host: f.host,
-    dataDir: truthy(f.inMemory) ? undefined : resolve(f.dataDir),
+    dataDir: flagOrEnv(f.inMemory, 'SLUICE_IN_MEMORY', env) ? undefined : resolve(f.dataDir),
     region: f.region,
     accountId: f.accountId,
     createStreamMs: f.createStreamMs,
@@ -85,13 +104,13 @@ export function configFromFlags(f: StartFlags, env: NodeJS.ProcessEnv = process.
     apis: (f.api ?? []).map((p) => resolve(p)),
     stage: f.stage,
     awsEndpoint: f.awsEndpoint,
-    logRequests: truthy(f.logRequests),
-    enforceLimits: truthy(f.enforceLimits),
+    logRequests: flagOrEnv(f.logRequests, 'SLUICE_LOG_REQUESTS', env),
+    enforceLimits: flagOrEnv(f.enforceLimits, 'SLUICE_ENFORCE_LIMITS', env),
     faultRate: f.faultRate,
     latencyMs: f.latency,
     auth: f.auth ?? defaultAuthFor(f.host),
     iam: f.iam,
-    insecure: truthy(f.insecure),
+    insecure: flagOrEnv(f.insecure, 'SLUICE_INSECURE', env),
     rootAccessKeyId: env['SLUICE_ROOT_ACCESS_KEY_ID'] || undefined,
     rootSecretAccessKey: env['SLUICE_ROOT_SECRET_ACCESS_KEY'] || undefined,
   };

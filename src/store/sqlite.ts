@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { BackgroundCheckpointer } from './checkpointer.js';
-import { createPrivateFile, makePrivate, prepareDataDir } from './data-dir.js';
+import { createPrivateFile, lockDataDir, makePrivate, prepareDataDir, type DataDirLock } from './data-dir.js';
 import { ChunkWriter, entryDataLength, entryEnd, MAX_CHUNK_BYTES, MAX_CHUNK_RECORDS } from './chunk.js';
 import type { DocumentStore } from './documents.js';
 import type { Appended, NewRecord, ReadOptions, ReadResult, RecordRun, ShardRef, StreamStore } from './stream-store.js';
@@ -60,19 +60,29 @@ export class SqliteStore implements StreamStore, DocumentStore {
   private checkpointer?: BackgroundCheckpointer;
   private bytesWritten = 0;
 
-  /** Start-up warnings for the operator (a data dir others can read). */
+  /** Start-up warnings for the operator (a data dir others can read, a stale lock taken over). */
   readonly warnings: readonly string[];
+  private readonly lock: DataDirLock | undefined;
   /** Where problems with stored state are reported (the server's log once it is set up). */
   reportProblem: (line: string) => void = (line) => process.stderr.write(`sluice: ${line}\n`);
 
   /** `dir` undefined = in memory. */
   constructor(dir: string | undefined) {
-    this.warnings = dir !== undefined ? prepareDataDir(dir) : [];
+    const warnings = dir !== undefined ? prepareDataDir(dir) : [];
+    // Before anything touches the database: a second process on the same data dir is refused here.
+    this.lock = dir !== undefined ? lockDataDir(dir) : undefined;
+    if (this.lock?.tookOver) warnings.push(`data dir ${dir}: took over ${this.lock.tookOver}`);
+    this.warnings = warnings;
     const file = dir === undefined ? undefined : join(dir, 'sluice.db');
     // The database holds secrets: 0600 from the moment it exists (SQLite gives the
     // log and shared-memory files the database file's mode).
     if (file !== undefined) createPrivateFile(file);
-    this.db = new Database(file ?? ':memory:');
+    try {
+      this.db = new Database(file ?? ':memory:');
+    } catch (e) {
+      this.lock?.release();
+      throw e;
+    }
     // Takes effect only when the database is created. Larger pages mean fewer
     // log frames (and writes) per chunk.
     this.db.pragma('page_size = 16384');
@@ -377,5 +387,6 @@ export class SqliteStore implements StreamStore, DocumentStore {
     this.closed = true;
     await this.checkpointer?.close();
     this.db.close();
+    this.lock?.release();
   }
 }
