@@ -167,3 +167,38 @@ test('a template that fails to render is a 500 with the reason in the log', asyn
   assert.equal(r.headers['x-amzn-errortype'], 'InternalServerErrorException');
   assert.match(r.log, /Execution failed due to configuration error: /);
 });
+
+test('a request template whose regular expression runs away is a 500 that names the limit, and is quick about it', async () => {
+  const gateway = await createApiGateway({
+    config: { ...defaultConfig, dataDir: undefined },
+    documents: memoryStore(),
+    deployConfigured: false,
+    dispatch: async () => ({ status: 200, headers: {}, body: Buffer.alloc(0) }),
+  });
+  const definition = JSON.stringify({
+    openapi: '3.0.1',
+    info: { title: 'Regex', version: '1' },
+    paths: {
+      '/check': {
+        post: {
+          responses: { 200: { description: 'ok' } },
+          'x-amazon-apigateway-integration': {
+            type: 'mock',
+            requestTemplates: { 'application/json': `{"statusCode": 200, "ok": $input.path('$.name').matches('(a+)+b')}` },
+            responses: { default: { statusCode: '200' } },
+          },
+        },
+      },
+    },
+  });
+  const api = await gateway.deployDefinition(definition, 'test');
+  const start = performance.now();
+  const r = await gateway.invoke({
+    apiId: api.id, stage: 'test', httpMethod: 'POST', path: '/check', rawQuery: '',
+    headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ name: 'a'.repeat(40) })),
+  });
+  assert.ok(performance.now() - start < 1000);
+  assert.equal(r.status, 500);
+  assert.equal(r.body.toString(), '{"message": "Internal server error"}');
+  assert.match(r.log, /Execution failed due to configuration error: Unable to transform request: regular expression exceeded its work limit \(\d+ steps\)/);
+});

@@ -10,6 +10,7 @@ import type { Expr, Node, RefExpr, Template } from './ast.js';
 import { JavaException, VtlRenderError, VtlSyntaxError, lineColumn } from './errors.js';
 import { JsonSyntaxError } from './json.js';
 import { JsonPathError } from './jsonpath.js';
+import { RegexBudgetExceeded } from './regex/index.js';
 import * as runtime from './runtime.js';
 import { JDouble } from './values.js';
 
@@ -281,7 +282,7 @@ function renderFailure(e: unknown, source: string, offset: number): Error {
   if (e instanceof VtlRenderError) return e;
   const { line, column } = lineColumn(source, offset);
   let message: string;
-  if (e instanceof JavaException || e instanceof JsonPathError || e instanceof JsonSyntaxError) message = e.message;
+  if (e instanceof JavaException || e instanceof JsonPathError || e instanceof JsonSyntaxError || e instanceof RegexBudgetExceeded) message = e.message;
   else if (e instanceof RangeError) message = `Template evaluation failed: ${e.message}`;
   else message = `Internal error while rendering: ${e instanceof Error ? e.message : String(e)}`;
   const err = new VtlRenderError(message, line, column);

@@ -8,6 +8,7 @@ import { compileToFunction, type RenderFunction } from './compiler.js';
 import { VtlRenderError, VtlSyntaxError } from './errors.js';
 import { InputObject } from './input.js';
 import { parseTemplate } from './parser.js';
+import { withRenderAllowance } from './regex/index.js';
 import { UTIL } from './util.js';
 import { isMap, javaString } from './values.js';
 
@@ -63,7 +64,8 @@ class Template implements CompiledTemplate {
     const responseOverride = copyOverride(given['responseOverride'], ['header']);
     const context: Record<string, unknown> = { ...given, requestOverride, responseOverride };
     const $input = new InputObject(input.body ?? '', input.params ?? { path: {}, querystring: {}, header: {} });
-    const output = this.fn($input, UTIL, context, { ...input.stageVariables }, variables);
+    // The regular expressions of one render share a work allowance besides their own (regex/budget.ts).
+    const output = withRenderAllowance(() => this.fn($input, UTIL, context, { ...input.stageVariables }, variables));
     return { output, overrides: readOverrides(context) };
   }
 }

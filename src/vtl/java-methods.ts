@@ -3,7 +3,7 @@
  * (`$s.substring(1, 3)`, `$list.add($x)`, `$map.put('k', 'v')` ...), with Java's return values
  * and exceptions. Each table returns NO_METHOD for a method Java does not have.
  */
-import { javaRegex, javaReplacement, javaSplit } from './java-regex.js';
+import { javaMatches, javaReplaceAll, javaReplaceFirst, javaSplit } from './regex/index.js';
 import {
   JDouble, JObject, NO_METHOD, isDouble, isMap, isNumber, javaClassName, javaEquals, javaList, javaString,
   numberValue, throwJava,
@@ -151,9 +151,9 @@ export function stringMethod(s: string, name: string, args: unknown[]): unknown 
     case 'toLowerCase': return n === 0 ? s.toLowerCase() : NO_METHOD;
     case 'toUpperCase': return n === 0 ? s.toUpperCase() : NO_METHOD;
     case 'replace': return n === 2 ? s.split(strArg(args, 0)).join(strArg(args, 1)) : NO_METHOD;
-    case 'replaceAll': return n === 2 ? s.replace(javaRegex(strArg(args, 0), 'g'), javaReplacement(strArg(args, 1))) : NO_METHOD;
-    case 'replaceFirst': return n === 2 ? s.replace(javaRegex(strArg(args, 0), ''), javaReplacement(strArg(args, 1))) : NO_METHOD;
-    case 'matches': return n === 1 ? javaRegex(strArg(args, 0), 'full').test(s) : NO_METHOD;
+    case 'replaceAll': return n === 2 ? javaReplaceAll(s, strArg(args, 0), strArg(args, 1)) : NO_METHOD;
+    case 'replaceFirst': return n === 2 ? javaReplaceFirst(s, strArg(args, 0), strArg(args, 1)) : NO_METHOD;
+    case 'matches': return n === 1 ? javaMatches(s, strArg(args, 0)) : NO_METHOD;
     case 'split':
       if (n === 1) return javaList(javaSplit(s, strArg(args, 0), 0));
       if (n === 2) return javaList(javaSplit(s, strArg(args, 0), intArg(args, 1, name)));

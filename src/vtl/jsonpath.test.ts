@@ -48,6 +48,15 @@ describe('indefinite paths give a list', () => {
     assert.deepEqual(evaluateJsonPath(doc, '$.store.book[?(@.title =~ /[AC]/)].price'), [8, 5]);
     assert.deepEqual(evaluateJsonPath(doc, "$.store.book[?(@.category in ['reference'])].title"), ['C']);
   });
+  it('=~ is Java\'s Matcher.matches() as Jayway calls it: the whole value, Java syntax, flags after the slash', () => {
+    // Jayway's RegexpEvaluator: pattern.matcher(input).matches(); numbers and booleans by their text.
+    assert.deepEqual(evaluateJsonPath(doc, '$.store.book[?(@.category =~ /fic/)].title'), []);
+    assert.deepEqual(evaluateJsonPath(doc, '$.store.book[?(@.category =~ /fic.*/)].title'), ['A', 'B']);
+    assert.deepEqual(evaluateJsonPath(doc, '$.store.book[?(@.category =~ /FICTION/i)].title'), ['A', 'B']);
+    assert.deepEqual(evaluateJsonPath(doc, '$.store.book[?(@.price =~ /\\d/)].title'), ['A', 'C']);
+    assert.deepEqual(evaluateJsonPath(doc, '$.store.book[?(@.title =~ /\\p{Upper}++/)].price'), [8, 12, 5]);
+    assert.throws(() => evaluateJsonPath(doc, '$.store.book[?(@.title =~ /(a/)]'), /PatternSyntaxException: Unclosed group/);
+  });
   it('supports length() at the end', () => {
     assert.equal(evaluateJsonPath(doc, '$.store.book.length()'), 3);
   });

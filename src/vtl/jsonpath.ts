@@ -3,7 +3,8 @@
  * a *definite* path (only names and single indexes) gives one value or null; an *indefinite* path
  * (wildcards, deep scan `..`, filters, slices, unions) gives a list of every match.
  */
-import { JDouble, isMap } from './values.js';
+import { compilePattern, flagsFromLetters, matchesCompiled, type CompiledPattern } from './regex/index.js';
+import { JDouble, isMap, javaString } from './values.js';
 
 export class JsonPathError extends Error {}
 
@@ -19,7 +20,7 @@ type Step =
 type Operand =
   | { t: 'path'; root: '@' | '$'; steps: Step[] }
   | { t: 'lit'; v: unknown }
-  | { t: 'regex'; re: RegExp };
+  | { t: 'regex'; pattern: CompiledPattern };
 type Pred =
   | { t: 'and' | 'or'; a: Pred; b: Pred }
   | { t: 'not'; a: Pred }
@@ -169,7 +170,7 @@ function callFn(name: string, v: unknown): unknown {
 
 function operandValue(o: Operand, current: unknown, root: unknown): { found: boolean; v: unknown } {
   if (o.t === 'lit') return { found: true, v: o.v };
-  if (o.t === 'regex') return { found: true, v: o.re };
+  if (o.t === 'regex') return { found: true, v: o.pattern };
   const start = o.root === '@' ? current : root;
   const isDefinite = o.steps.every((s) => s.t === 'field' ? s.names.length === 1 : s.t === 'index' ? s.idx.length === 1 : s.t === 'fn');
   if (isDefinite) {
@@ -209,6 +210,17 @@ function looseEquals(a: unknown, b: unknown): boolean {
   return false;
 }
 
+/**
+ * Jayway's `=~` (RegexpEvaluator): Pattern.matcher(input).matches(), so the whole value must match.
+ * Strings are matched as they are, numbers and booleans by their text, anything else as ""; an
+ * array matches when one of its items does.
+ */
+function regexMatches(pattern: CompiledPattern, v: unknown): boolean {
+  if (Array.isArray(v)) return v.some((item) => regexMatches(pattern, item));
+  const text = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' || v instanceof JDouble ? javaString(v) : '';
+  return matchesCompiled(pattern, text);
+}
+
 function test(p: Pred, current: unknown, root: unknown): boolean {
   switch (p.t) {
     case 'and': return test(p.a, current, root) && test(p.b, current, root);
@@ -231,7 +243,10 @@ function test(p: Pred, current: unknown, root: unknown): boolean {
         case '<=': return typeof a === typeof b && (a as number) <= (b as number);
         case '>': return typeof a === typeof b && (a as number) > (b as number);
         case '>=': return typeof a === typeof b && (a as number) >= (b as number);
-        case '=~': return typeof a === 'string' && b instanceof RegExp && b.test(a);
+        case '=~':
+          // Jayway takes the pattern on either side; the value keeps its Java type for its text (12.0 stays "12.0").
+          if (p.r.t === 'regex') return regexMatches(p.r.pattern, l.v);
+          return p.l.t === 'regex' && regexMatches(p.l.pattern, r.v);
         case 'in': return Array.isArray(b) && b.some((x) => looseEquals(a, x));
         case 'nin': return Array.isArray(b) && !b.some((x) => looseEquals(a, x));
         case 'contains':
@@ -450,12 +465,13 @@ class PathParser {
     }
     if (c === "'" || c === '"') return { t: 'lit', v: this.quoted() };
     if (c === '/') {
-      const m = /\/((?:\\.|[^/\\])*)\/([a-z]*)/y;
+      // Jayway compiles the text between the slashes with java.util.regex and reads flag letters after.
+      const m = /\/((?:\\.|[^/\\])*)\/([a-zA-Z]*)/y;
       m.lastIndex = this.pos;
       const r = m.exec(s);
       if (!r) this.fail('bad regular expression');
       this.pos += r[0].length;
-      return { t: 'regex', re: new RegExp(r[1]!, r[2]!.replace(/[^imsu]/g, '')) };
+      return { t: 'regex', pattern: compilePattern(r[1]!, flagsFromLetters(r[2]!)) };
     }
     if (c === '[') {
       // A JSON list literal (for `in`/`nin`).
