@@ -11,7 +11,7 @@ import { newId } from './ids.js';
 import { compileMappings, MappingError, referencedMethodParameter } from './mapping.js';
 import { parseAwsUri } from './aws-uri.js';
 import { TemplateCache, TemplateCompileError } from './templates.js';
-import { javaRegexToJs } from './response-selection.js';
+import { isValidSelectionPattern } from './response-selection.js';
 import { compileModelSchema } from './validate.js';
 import {
   DEFAULT_TIMEOUT_MS,
@@ -599,11 +599,7 @@ class Importer {
       if (integrationResponses[statusCode]) {
         return fail(`Duplicate integration response status code ${statusCode} (selection patterns '${integrationResponses[statusCode]!.selectionPattern ?? 'default'}' and '${pattern}')`);
       }
-      try {
-        new RegExp(javaRegexToJs(pattern));
-      } catch {
-        if (pattern !== 'default') return fail(`Invalid selection pattern specified: ${pattern}`);
-      }
+      if (pattern !== 'default' && !isValidSelectionPattern(pattern)) return fail(`Invalid selection pattern specified: ${pattern}`);
       const responseParameters = stringMap(r['responseParameters']);
       try {
         for (const m of compileMappings(responseParameters, 'methodResponse')) {

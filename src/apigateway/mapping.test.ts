@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { applyMappings, compileMappings, MappingError, parseMappingSource, type MappingInput } from './mapping.js';
-import { javaRegexToJs, compileSelectionPattern, selectIntegrationResponse } from './response-selection.js';
+import { compileSelectionPattern, isValidSelectionPattern, selectIntegrationResponse } from './response-selection.js';
 import { firstAccept, isBinaryMediaType, mediaType, selectRequestTemplate } from './template-selection.js';
 
 const input: MappingInput = {
@@ -46,7 +46,11 @@ test('body mappings read JSONPath, and a bad path is refused when the mapping co
 });
 
 test('selection patterns are whole-string Java regexes', () => {
-  assert.equal(javaRegexToJs('4\\d{2}'), '^(?:4\\d{2})$');
+  assert.ok(isValidSelectionPattern('4\\d{2}'));
+  assert.ok(!isValidSelectionPattern('4\\d{2'));
+  // Java semantics: a possessive quantifier gives nothing back.
+  assert.equal(compileSelectionPattern('4\\d*+4')!.test('404'), false);
+  assert.equal(compileSelectionPattern('(4|5)\\d++')!.test('503'), true);
   const sel = [
     { pattern: compileSelectionPattern('4\\d{2}'), value: '400' },
     { pattern: compileSelectionPattern('5\\d{2}'), value: '500' },

@@ -3,30 +3,48 @@
  * selectionPattern is a Java regex that must match the whole integration
  * status code; the response without a pattern is the default.
  */
+import { compilePattern, matchesCompiled, RegexBudgetExceeded } from '../vtl/regex/index.js';
 import type { IntegrationResponse } from './model.js';
 
-/**
- * Java regex → JavaScript regex source with Java's `matches()` semantics (the
- * whole string must match). Java-only constructs are translated where a
- * simple equivalent exists.
- */
-export function javaRegexToJs(pattern: string): string {
-  const translated = pattern
-    .replace(/\\A/g, '^')
-    .replace(/\\[Zz]/g, '$')
-    // Possessive quantifiers (x*+, x++, x?+) have no JS form; greedy is equivalent for full matches of status codes.
-    .replace(/([*+?}])\+/g, '$1');
-  return `^(?:${translated})$`;
+/** A compiled selection pattern: Java's `matches()`, the whole status code must match. */
+export interface SelectionPattern {
+  test(statusCode: string): boolean;
 }
 
 export interface Selectable<T> {
-  readonly pattern: RegExp | undefined;
+  readonly pattern: SelectionPattern | undefined;
   readonly value: T;
 }
 
-export function compileSelectionPattern(pattern: string | undefined): RegExp | undefined {
+/**
+ * Compiles a selectionPattern with Java's regex semantics (the engine the
+ * templates use, which cannot run away); throws when the pattern is not a
+ * valid Java regex.
+ */
+export function compileSelectionPattern(pattern: string | undefined): SelectionPattern | undefined {
   if (pattern === undefined || pattern === '') return undefined;
-  return new RegExp(javaRegexToJs(pattern));
+  const program = compilePattern(pattern);
+  return {
+    test(statusCode: string): boolean {
+      try {
+        return matchesCompiled(program, statusCode);
+      } catch (e) {
+        // A pattern that runs out of work selects nothing, as a pattern that does not match.
+        if (e instanceof RegexBudgetExceeded) return false;
+        throw e;
+      }
+    },
+  };
+}
+
+/** Whether `pattern` is a valid Java regex. */
+export function isValidSelectionPattern(pattern: string): boolean {
+  try {
+    compilePattern(pattern);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Patterns are tried in definition order; the first full match wins, else the default. */

@@ -20,7 +20,7 @@ import {
   type Model,
   type RestApi,
 } from '../model.js';
-import { javaRegexToJs } from '../response-selection.js';
+import { isValidSelectionPattern } from '../response-selection.js';
 import { TemplateCompileError, type TemplateCache } from '../templates.js';
 import { compileModelSchema } from '../validate.js';
 
@@ -104,11 +104,7 @@ export function checkIntegration(integration: Integration, method: Method, templ
 export function checkIntegrationResponse(response: IntegrationResponse, method: Method, templates: TemplateCache): void {
   checkStatusCode(response.statusCode);
   if (response.selectionPattern !== undefined) {
-    try {
-      new RegExp(javaRegexToJs(response.selectionPattern));
-    } catch {
-      throw badRequest(`Invalid selection pattern specified: ${response.selectionPattern}`);
-    }
+    if (!isValidSelectionPattern(response.selectionPattern)) throw badRequest(`Invalid selection pattern specified: ${response.selectionPattern}`);
   }
   checkResponseMappings(response.responseParameters, method.methodResponses[response.statusCode]);
   checkTemplates(response.responseTemplates, templates, 'response');
