@@ -3,6 +3,7 @@
  * a *definite* path (only names and single indexes) gives one value or null; an *indefinite* path
  * (wildcards, deep scan `..`, filters, slices, unions) gives a list of every match.
  */
+import { spend } from './budget.js';
 import { JDouble, isMap } from './values.js';
 
 export class JsonPathError extends Error {}
@@ -87,6 +88,7 @@ function definite(doc: unknown, steps: Step[], root: unknown): unknown {
 }
 
 function apply(step: Step, n: unknown, out: unknown[], root: unknown): void {
+  spend(1); // one step per node visited: deep scans and filters walk the whole document
   switch (step.t) {
     case 'field':
       if (isMap(n)) for (const k of step.names) if (Object.prototype.hasOwnProperty.call(n, k)) out.push(n[k]);
