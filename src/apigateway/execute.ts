@@ -514,7 +514,8 @@ export class Executor {
       return await renderInBudget(template, { body, params: vtlParams(ex), context: ex.context, stageVariables: ex.stageVariables });
     } catch (err) {
       if (err instanceof VtlOverloadError) {
-        // The renderers' queue is full: the server is over capacity, which AWS answers as throttling.
+        // The renderers' queue is full: more concurrent work than the server takes. AWS answers requests
+        // beyond its burst limit (concurrent submissions) with 429 Too Many Requests (api-gateway-request-throttling).
         throw new GatewayFailure({ type: 'THROTTLED', message: 'Too Many Requests' }, `Execution failed: ${err.message}`);
       }
       // Render failures, an exhausted budget among them, are API configuration errors (500), logged with the engine's reason.

@@ -81,6 +81,12 @@ describe('RenderPool', () => {
     assert.equal((await p.render('fine', input(), RENDER_LIMITS)).result.output, 'fine');
   });
 
+  it('a worker that cannot start fails the render it was started for (no endless restarts)', async () => {
+    const p = pool({ script: new URL('./no-such-render-worker.js', import.meta.url) });
+    await assert.rejects(p.render('x', input(), RENDER_LIMITS), (e: unknown) => e instanceof VtlRenderError && /renderer failed/.test(e.message));
+    assert.equal(p.size, 0);
+  });
+
   it('input that is not plain data fails the render, not the worker', async () => {
     const p = pool({ workers: 1 });
     await assert.rejects(p.render('x', input({ context: { f: () => 1 } }), RENDER_LIMITS), /cannot be rendered in a worker/);

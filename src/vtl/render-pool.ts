@@ -51,11 +51,20 @@ export interface RenderPoolOptions {
   readonly maxQueued: number;
   readonly heapMb: number;
   readonly graceMs: number;
+  /** The worker's script (tests give a broken one). */
+  readonly script: URL;
 }
 
 const DEFAULT_OPTIONS: RenderPoolOptions = {
-  workers: RENDER_WORKERS, maxQueued: MAX_QUEUED_RENDERS, heapMb: WORKER_HEAP_MB, graceMs: WATCHDOG_GRACE_MS,
+  workers: RENDER_WORKERS,
+  maxQueued: MAX_QUEUED_RENDERS,
+  heapMb: WORKER_HEAP_MB,
+  graceMs: WATCHDOG_GRACE_MS,
+  script: new URL('./render-worker.js', import.meta.url),
 };
+
+/** setTimeout's longest delay (a longer one fires at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface Pending {
   readonly job: RenderJob;
@@ -75,22 +84,28 @@ export function reviveRenderError(e: SerializedRenderError): VtlRenderError {
 class RenderThread {
   readonly worker: Worker;
   state: 'starting' | 'idle' | 'busy' | 'gone' = 'starting';
+  /** Why the worker died before it was ready, if it did (the pool then fails a waiting render instead of starting worker after worker). */
+  startFailure: Error | undefined;
   private running: Pending | undefined;
   private watchdog: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: RenderPoolOptions, private readonly changed: (t: RenderThread) => void) {
-    this.worker = new Worker(new URL('./render-worker.js', import.meta.url), {
+    this.worker = new Worker(options.script, {
       resourceLimits: { maxOldGenerationSizeMb: options.heapMb },
     });
     this.worker.on('message', (m: WorkerMessage) => this.received(m));
     this.worker.on('error', (e: Error & { code?: string }) => {
-      this.finish(e.code === 'ERR_WORKER_OUT_OF_MEMORY'
+      const failure = e.code === 'ERR_WORKER_OUT_OF_MEMORY'
         ? heapExhausted(options.heapMb)
-        : new VtlRenderError(`Mapping template renderer failed: ${e.message}`));
+        : new VtlRenderError(`Mapping template renderer failed: ${e.message}`);
+      if (this.state === 'starting') this.startFailure = failure;
+      this.finish(failure);
       this.gone();
     });
     this.worker.on('exit', () => {
-      this.finish(new VtlRenderError('Mapping template renderer stopped'));
+      const failure = new VtlRenderError('Mapping template renderer stopped');
+      if (this.state === 'starting') this.startFailure = failure;
+      this.finish(failure);
       this.gone();
     });
   }
@@ -107,11 +122,13 @@ class RenderThread {
       this.idle();
       return;
     }
+    const allowedMs = p.job.limits.timeMs + this.options.graceMs;
+    if (allowedMs >= MAX_TIMER_MS) return; // no time budget: nothing to watch (and setTimeout would fire at once)
     this.watchdog = setTimeout(() => {
       this.finish(budgetExceeded('time', p.job.limits));
       this.gone();
       void this.worker.terminate();
-    }, p.job.limits.timeMs + this.options.graceMs);
+    }, allowedMs);
   }
 
   private received(m: WorkerMessage): void {
@@ -210,7 +227,11 @@ export class RenderPool {
   }
 
   private changed(t: RenderThread): void {
-    if (t.state === 'gone') this.threads = this.threads.filter((x) => x !== t);
+    if (t.state === 'gone') {
+      this.threads = this.threads.filter((x) => x !== t);
+      // A worker that cannot even start fails the render it was started for.
+      if (t.startFailure) this.queue.shift()?.reject(t.startFailure);
+    }
     this.dispatch();
   }
 }
