@@ -26,7 +26,7 @@ import { selectIntegrationResponse } from './response-selection.js';
 import { Router, type RouteMatch } from './router.js';
 import { firstAccept, isBinaryMediaType, mediaType, selectRequestTemplate, selectResponseTemplate } from './template-selection.js';
 import { checkBody, missingRequiredParameters } from './validate.js';
-import { VtlRenderError } from '../vtl/index.js';
+import { renderInBudget, VtlOverloadError } from '../vtl/index.js';
 
 /** One invocation of a stage, independent of how it arrived. */
 export interface InvokeRequest {
@@ -333,7 +333,7 @@ export class Executor {
     let integrationBody: Buffer;
     let integrationContentType = contentType;
     if (choice.kind === 'template') {
-      const rendered = this.render(choice.template, bodyText, ex);
+      const rendered = await this.render(choice.template, bodyText, ex, 'request');
       applyRequestOverrides(mapped, rendered.overrides);
       integrationBody = convertRequestBody(Buffer.from(rendered.output), false, def.contentHandling);
     } else {
@@ -373,7 +373,7 @@ export class Executor {
     }
 
     // ---- integration response ----------------------------------------------------------
-    return this.integrationResponse(ex, integration, endpoint, def.type !== 'MOCK');
+    return await this.integrationResponse(ex, integration, endpoint, def.type !== 'MOCK');
   }
 
   /** Binds the integration's execution role (or the caller) to the in-process AWS request. */
@@ -416,12 +416,12 @@ export class Executor {
     return endpoint;
   }
 
-  private integrationResponse(
+  private async integrationResponse(
     ex: Exchange,
     integration: CompiledIntegration,
     endpoint: EndpointResponse,
     traced: boolean,
-  ): { status: number; headers: Record<string, string>; body: Buffer } {
+  ): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
     const compiled = ex.compiled!;
     const statusCode = String(endpoint.status);
     const selected: CompiledIntegrationResponse | undefined = selectIntegrationResponse(integration.patterned, integration.defaultResponse, statusCode);
@@ -449,7 +449,7 @@ export class Executor {
     const chosen = selectResponseTemplate(selected.templates, accept);
     let contentType = 'application/json';
     if (chosen) {
-      const rendered = this.render(chosen.template, endpointText, ex);
+      const rendered = await this.render(chosen.template, endpointText, ex, 'response');
       contentType = chosen.contentType;
       const ro = rendered.overrides.responseOverride;
       if (ro.status !== undefined && Number.isInteger(ro.status) && ro.status >= 100 && ro.status <= 599) status = ro.status;
@@ -500,13 +500,27 @@ export class Executor {
     return { status: endpoint.status, headers: out, body: endpoint.body };
   }
 
-  private render(template: import('./templates.js').CompiledTemplate, body: string, ex: Exchange): { output: string; overrides: Overrides } {
+  /**
+   * Renders a mapping template within its budgets (steps, time, output, memory), off the event loop
+   * when it is heavy: see vtl/scheduler.ts.
+   */
+  private async render(
+    template: import('./templates.js').CompiledTemplate,
+    body: string,
+    ex: Exchange,
+    phase: 'request' | 'response',
+  ): Promise<{ output: string; overrides: Overrides }> {
     try {
-      return template.render({ body, params: vtlParams(ex), context: ex.context, stageVariables: ex.stageVariables });
+      return await renderInBudget(template, { body, params: vtlParams(ex), context: ex.context, stageVariables: ex.stageVariables });
     } catch (err) {
-      // Render failures are API configuration errors (500), logged with the engine's reason.
-      const reason = err instanceof VtlRenderError || err instanceof Error ? err.message : String(err);
-      throw new Error(`Unable to transform request: ${reason}`);
+      if (err instanceof VtlOverloadError) {
+        // The renderers' queue is full: more concurrent work than the server takes. AWS answers requests
+        // beyond its burst limit (concurrent submissions) with 429 Too Many Requests (api-gateway-request-throttling).
+        throw new GatewayFailure({ type: 'THROTTLED', message: 'Too Many Requests' }, `Execution failed: ${err.message}`);
+      }
+      // Render failures, an exhausted budget among them, are API configuration errors (500), logged with the engine's reason.
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new Error(`Unable to transform ${phase}: ${reason}`);
     }
   }
 }

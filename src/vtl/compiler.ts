@@ -5,9 +5,14 @@
  * (Velocity has one flat context and no #parse/#evaluate here, so every name is known at compile
  * time), #foreach becomes a plain `for` loop, #break/#stop become labelled `break`s, and V8 can
  * optimise the whole render as one function. See docs/vtl.md for the measurements.
+ *
+ * Budgets (budget.ts) are compiled in where they cost least: each loop iteration subtracts its body's
+ * weight from `M.left` and calls `M.checkpoint` when it runs out, each printed reference compares the
+ * output's length with the budget, and interpolated strings are checked against the string budget.
  */
 import type { Expr, Node, RefExpr, Template } from './ast.js';
-import { JavaException, VtlRenderError, VtlSyntaxError, lineColumn } from './errors.js';
+import { SliceElapsed, activeMeter, budgetExceeded, type RenderMeter } from './budget.js';
+import { JavaException, VtlBudgetError, VtlRenderError, VtlSyntaxError, lineColumn } from './errors.js';
 import { JsonSyntaxError } from './json.js';
 import { JsonPathError } from './jsonpath.js';
 import { RegexBudgetExceeded } from './regex/index.js';
@@ -22,6 +27,7 @@ export const MAX_FOREACH_ITERATIONS = 1000;
 
 export type RenderFunction = (
   input: unknown, util: unknown, context: unknown, stageVariables: unknown, variables: Record<string, unknown> | undefined,
+  meter: RenderMeter,
 ) => string;
 
 interface FnContext {
@@ -52,7 +58,7 @@ class Compiler {
     }
     const code = [
       '"use strict";',
-      'return function render(a0, a1, a2, a3, V) {',
+      'return function render(a0, a1, a2, a3, V, M) {',
       `let ${decls.join(', ')};`,
       "let out = '', L = 0;",
       'try {',
@@ -65,7 +71,7 @@ class Compiler {
       '};',
     ].join('\n');
     const source = this.template.source;
-    const fail = (e: unknown, offset: number): Error => renderFailure(e, source, offset);
+    const fail = (e: unknown, offset: number): unknown => renderFailure(e, source, offset);
     const factory = new Function('R', 'K', 'fail', code) as (r: typeof runtime, k: unknown[], f: typeof fail) => RenderFunction;
     return factory(runtime, this.constants, fail);
   }
@@ -143,7 +149,7 @@ class Compiler {
           const litNull = JSON.stringify(slashes + '\\' + n.literal);
           return `L = ${n.at}; out += (${value}) == null ? ${litNull} : ${lit};`;
         }
-        return `L = ${n.at}; out += ${slashes ? JSON.stringify(slashes) + ' + ' : ''}R.render(${value});`;
+        return `L = ${n.at}; out += ${slashes ? JSON.stringify(slashes) + ' + ' : ''}R.render(${value}); if (out.length > M.maxOutputChars) M.outputTooLong();`;
       }
       case 'set':
         return `L = ${n.at}; ${this.set(n.target, this.expr(n.value))}`;
@@ -159,7 +165,7 @@ class Compiler {
         return this.foreach(n.variable, n.iterable, n.body, n.at, fn);
       case 'define': {
         const body = this.nodes(n.body, { loopLabel: null, nested: true });
-        return `${this.varName(n.name)} = new R.DefinedBlock(() => { let out = '';\n${body}\nreturn out; });`;
+        return `${this.varName(n.name)} = new R.DefinedBlock(() => { R.spend(${weight(n.body)}); let out = '';\n${body}\nreturn out; });`;
       }
       case 'break':
         if (fn.loopLabel) return `break ${fn.loopLabel};`;
@@ -182,14 +188,20 @@ class Compiler {
       ? `try {\n${inner}\n} catch (e) { if (e instanceof R.ControlSignal && e.kind === 'break') break ${label}; throw e; }`
       : inner;
     const k = label;
-    return `L = ${at}; { const it_${k} = R.iter(${this.expr(iterable)});
+    // `#foreach($i in [a..b])` walks the range without building it: the loop sees the same values,
+    // and a range that only feeds a loop costs no memory (nested loops would otherwise build it anew each time).
+    const isRange = iterable.kind === 'range';
+    const source = isRange ? `R.rangeLoop(${this.expr(iterable.from)}, ${this.expr(iterable.to)})` : `R.iter(${this.expr(iterable)})`;
+    const item = isRange ? `it_${k}.first + i * it_${k}.step` : `it_${k}[i]`;
+    return `L = ${at}; { const it_${k} = ${source};
 if (it_${k} !== null) {
 const sv_${k} = ${v}, sf_${k} = ${fe}, sc_${k} = ${vc}, sh_${k} = ${vh};
 const fe_${k} = new R.ForeachScope(sf_${k});
 ${fe} = fe_${k};
 const n_${k} = it_${k}.length, max_${k} = n_${k} < ${MAX_FOREACH_ITERATIONS} ? n_${k} : ${MAX_FOREACH_ITERATIONS};
 ${label}: for (let i = 0; i < max_${k}; i++) {
-${v} = it_${k}[i]; fe_${k}.index = i; ${vh} = fe_${k}.hasNext = i < n_${k} - 1; ${vc} = i + 1; ${fe} = fe_${k};
+if ((M.left -= ${weight(body)}) <= 0) M.checkpoint(out.length);
+${v} = ${item}; fe_${k}.index = i; ${vh} = fe_${k}.hasNext = i < n_${k} - 1; ${vc} = i + 1; ${fe} = fe_${k};
 ${guarded}
 }
 ${v} = sv_${k}; ${fe} = sf_${k}; ${vc} = sc_${k}; ${vh} = sh_${k};
@@ -267,9 +279,9 @@ ${v} = sv_${k}; ${fe} = sf_${k}; ${vc} = sc_${k}; ${vh} = sh_${k};
   /** A "..." string with references: concatenation, or a small function when it holds directives. */
   private interpolated(parts: Node[]): string {
     if (parts.every((p) => p.kind === 'text' || (p.kind === 'ref' && p.backslashes === 0))) {
-      return '(' + parts.map((p) => (p.kind === 'text' ? JSON.stringify(p.value) : `R.render(${this.ref((p as { ref: RefExpr }).ref)})`)).join(' + ') + ')';
+      return 'R.str(' + parts.map((p) => (p.kind === 'text' ? JSON.stringify(p.value) : `R.render(${this.ref((p as { ref: RefExpr }).ref)})`)).join(' + ') + ')';
     }
-    return `(() => { let out = '';\n${this.nodes(parts, { loopLabel: null, nested: true })}\nreturn out; })()`;
+    return `R.str((() => { let out = '';\n${this.nodes(parts, { loopLabel: null, nested: true })}\nreturn out; })())`;
   }
 }
 
@@ -277,10 +289,38 @@ export function compileToFunction(template: Template): RenderFunction {
   return new Compiler(template).compile();
 }
 
-/** Wraps whatever a render threw into a VtlRenderError that says what failed and where. */
-function renderFailure(e: unknown, source: string, offset: number): Error {
-  if (e instanceof VtlRenderError) return e;
+/**
+ * Steps one pass over `nodes` costs: one per statement, with every #if branch counted (an upper
+ * bound), plus one per KiB of literal text. Nested loops and #define bodies count their own.
+ */
+function weight(nodes: Node[]): number {
+  let w = 1;
+  for (const n of nodes) {
+    if (n.kind === 'text') w += 1 + (n.value.length >> 10);
+    else if (n.kind === 'if') {
+      for (const b of n.branches) w += weight(b.body);
+      if (n.otherwise) w += weight(n.otherwise);
+    } else if (n.kind !== 'define') w += 1;
+  }
+  return w;
+}
+
+/**
+ * Wraps whatever a render threw into a VtlRenderError that says what failed and where. A
+ * SliceElapsed passes through untouched: it is the scheduler's signal, not a failure.
+ */
+function renderFailure(e: unknown, source: string, offset: number): unknown {
+  if (e instanceof SliceElapsed) return e;
   const { line, column } = lineColumn(source, offset);
+  if (e instanceof VtlBudgetError) return e.line === undefined ? new VtlBudgetError(e.limit, e.reason, line, column) : e;
+  if (e instanceof VtlRenderError) return e;
+  // V8's own ceilings, should a budget let something reach them first.
+  if (e instanceof RangeError && e.message === 'Invalid string length') {
+    return new VtlBudgetError('string', budgetExceeded('string', activeMeter().limits).reason, line, column);
+  }
+  if (e instanceof RangeError && e.message === 'Invalid array length') {
+    return new VtlBudgetError('elements', budgetExceeded('elements', activeMeter().limits).reason, line, column);
+  }
   let message: string;
   if (e instanceof JavaException || e instanceof JsonPathError || e instanceof JsonSyntaxError || e instanceof RegexBudgetExceeded) message = e.message;
   else if (e instanceof RangeError) message = `Template evaluation failed: ${e.message}`;

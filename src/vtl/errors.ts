@@ -72,3 +72,33 @@ export class JavaException extends Error {
     this.name = 'JavaException';
   }
 }
+
+/** Which of a render's budgets ran out (see budget.ts). */
+export type BudgetLimit = 'steps' | 'time' | 'output' | 'string' | 'elements' | 'memory';
+
+/**
+ * A render stopped because it used up one of its budgets (steps, time, output size, memory).
+ * Like any render failure, the gateway answers 500; the message names the limit for the log.
+ */
+export class VtlBudgetError extends VtlRenderError {
+  readonly limit: BudgetLimit;
+  /** The message without the template position. */
+  readonly reason: string;
+  constructor(limit: BudgetLimit, reason: string, line?: number, column?: number) {
+    super(reason, line, column);
+    this.name = 'VtlBudgetError';
+    this.limit = limit;
+    this.reason = reason;
+  }
+}
+
+/**
+ * The server cannot take another render now: every renderer thread is busy and the queue is full.
+ * Not the template's fault, so not a VtlRenderError; the gateway answers it as throttling (429).
+ */
+export class VtlOverloadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'VtlOverloadError';
+  }
+}

@@ -3,16 +3,23 @@
  *
  *   const t = compileTemplate(source);          // throws VtlSyntaxError
  *   const { output, overrides } = t.render({ body, params, context, stageVariables });  // throws VtlRenderError
+ *   const result = await renderInBudget(t, input);  // the gateway's way: see scheduler.ts
+ *
+ * Every render runs under the budgets of budget.ts; one that runs out throws VtlBudgetError.
  */
+import { RENDER_LIMITS, RenderMeter, withMeter, type RenderLimits } from './budget.js';
 import { compileToFunction, type RenderFunction } from './compiler.js';
 import { VtlRenderError, VtlSyntaxError } from './errors.js';
 import { InputObject } from './input.js';
+import { setEntry } from './java-methods.js';
 import { parseTemplate } from './parser.js';
 import { withRenderAllowance } from './regex/index.js';
 import { UTIL } from './util.js';
-import { isMap, javaString } from './values.js';
+import { isJavaList, isMap, javaList, javaString } from './values.js';
 
-export { VtlRenderError, VtlSyntaxError } from './errors.js';
+export { VtlBudgetError, VtlOverloadError, VtlRenderError, VtlSyntaxError, type BudgetLimit } from './errors.js';
+export { RENDER_LIMITS, type RenderLimits } from './budget.js';
+export { renderInBudget } from './scheduler.js';
 export { lintApiDefinition, lintFile, formatProblems, type LintProblem } from './lint.js';
 
 export interface VtlParams {
@@ -36,11 +43,14 @@ export interface RenderResult { output: string; overrides: Overrides }
 export interface CompiledTemplate {
   readonly source: string;
   /**
-   * Renders the template. `variables` (optional, mainly for tests) gives other `$names` a starting value.
-   * If `input.context` holds `requestOverride`/`responseOverride` (e.g. the maps a request template
-   * set, passed on to the response template), the template starts from copies of them.
+   * Renders the template on this thread, under `limits`. `variables` (optional, mainly for tests)
+   * gives other `$names` a starting value. If `input.context` holds `requestOverride`/`responseOverride`
+   * (e.g. the maps a request template set, passed on to the response template), the template starts
+   * from copies of them. The template never changes `input`.
    */
-  render(input: RenderInput, variables?: Record<string, unknown>): RenderResult;
+  render(input: RenderInput, variables?: Record<string, unknown>, limits?: RenderLimits): RenderResult;
+  /** Renders under `meter` (the scheduler's main-thread slice, or a worker's full budget). */
+  renderMetered(input: RenderInput, meter: RenderMeter): RenderResult;
 }
 
 /** API Gateway refuses mapping templates over 300 KB. */
@@ -58,15 +68,29 @@ export function compileTemplate(source: string): CompiledTemplate {
 class Template implements CompiledTemplate {
   constructor(readonly source: string, private readonly fn: RenderFunction) {}
 
-  render(input: RenderInput, variables?: Record<string, unknown>): RenderResult {
+  render(input: RenderInput, variables?: Record<string, unknown>, limits: RenderLimits = RENDER_LIMITS): RenderResult {
+    return this.run(input, variables, RenderMeter.full(limits));
+  }
+
+  renderMetered(input: RenderInput, meter: RenderMeter): RenderResult {
+    return this.run(input, undefined, meter);
+  }
+
+  private run(input: RenderInput, variables: Record<string, unknown> | undefined, meter: RenderMeter): RenderResult {
+    // The template works on copies: the same input must give the same render again (in a worker,
+    // after the main thread's slice ran out), and the caller's context stays as it was.
     const given = input.context ?? {};
-    const requestOverride = copyOverride(given['requestOverride'], ['header', 'querystring', 'path']);
-    const responseOverride = copyOverride(given['responseOverride'], ['header']);
-    const context: Record<string, unknown> = { ...given, requestOverride, responseOverride };
+    const context = copyPlain(given) as Record<string, unknown>;
+    context['requestOverride'] = copyOverride(context['requestOverride'], ['header', 'querystring', 'path']);
+    context['responseOverride'] = copyOverride(context['responseOverride'], ['header']);
     const $input = new InputObject(input.body ?? '', input.params ?? { path: {}, querystring: {}, header: {} });
     // The regular expressions of one render share a work allowance besides their own (regex/budget.ts).
-    const output = withRenderAllowance(() => this.fn($input, UTIL, context, { ...input.stageVariables }, variables));
-    return { output, overrides: readOverrides(context) };
+    return withMeter(meter, () => withRenderAllowance(() => {
+      const output = this.fn($input, UTIL, context, { ...input.stageVariables }, variables, meter);
+      meter.checkOutput(output);
+      // Inside the meter: printing what the template put in the overrides can be as costly as any output.
+      return { output, overrides: readOverrides(context) };
+    }));
   }
 }
 
@@ -75,6 +99,26 @@ function copyOverride(given: unknown, subMaps: string[]): Record<string, unknown
   const out: Record<string, unknown> = isMap(given) ? { ...given } : {};
   for (const k of subMaps) out[k] = isMap(out[k]) ? { ...(out[k] as Record<string, unknown>) } : {};
   return out;
+}
+
+/**
+ * A deep copy of maps and lists; other values are immutable or host objects, shared as they are.
+ * A value reached twice (or inside itself) is copied once.
+ */
+function copyPlain(v: unknown, copies = new Map<object, unknown>()): unknown {
+  if (!Array.isArray(v) && !isMap(v)) return v;
+  const done = copies.get(v);
+  if (done !== undefined) return done;
+  if (Array.isArray(v)) {
+    const copy: unknown[] = isJavaList(v) ? javaList([]) : [];
+    copies.set(v, copy);
+    for (const x of v) copy.push(copyPlain(x, copies));
+    return copy;
+  }
+  const copy: Record<string, unknown> = {};
+  copies.set(v, copy);
+  for (const k of Object.keys(v)) setEntry(copy, k, copyPlain(v[k], copies));
+  return copy;
 }
 
 /** Values as the gateway needs them: strings; a list (multi-value header) joined with commas. */

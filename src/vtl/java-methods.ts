@@ -201,8 +201,14 @@ export function listMethod(list: unknown[], name: string, args: unknown[]): unkn
     case 'addAll': {
       const items = args[n - 1];
       if (!Array.isArray(items)) return NO_METHOD;
-      if (n === 1) list.push(...items);
-      else list.splice(intArg(args, 0, name), 0, ...items);
+      // Item by item, not spread: a spread of a large list overflows the call stack.
+      if (n === 1) for (const item of items) list.push(item);
+      else {
+        const at = intArg(args, 0, name);
+        const tail = list.splice(at);
+        for (const item of items) list.push(item);
+        for (const item of tail) list.push(item);
+      }
       return items.length > 0;
     }
     case 'set': {

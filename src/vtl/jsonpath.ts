@@ -3,6 +3,7 @@
  * a *definite* path (only names and single indexes) gives one value or null; an *indefinite* path
  * (wildcards, deep scan `..`, filters, slices, unions) gives a list of every match.
  */
+import { spend } from './budget.js';
 import { compilePattern, flagsFromLetters, matchesCompiled, type CompiledPattern } from './regex/index.js';
 import { JDouble, isMap, javaString } from './values.js';
 
@@ -88,13 +89,15 @@ function definite(doc: unknown, steps: Step[], root: unknown): unknown {
 }
 
 function apply(step: Step, n: unknown, out: unknown[], root: unknown): void {
+  spend(1); // one step per node visited: deep scans and filters walk the whole document
   switch (step.t) {
     case 'field':
       if (isMap(n)) for (const k of step.names) if (Object.prototype.hasOwnProperty.call(n, k)) out.push(n[k]);
       return;
     case 'wild':
-      if (Array.isArray(n)) out.push(...n);
-      else if (isMap(n)) out.push(...Object.values(n));
+      // Item by item, not spread: a spread of a large document overflows the call stack.
+      if (Array.isArray(n)) for (const x of n) out.push(x);
+      else if (isMap(n)) for (const x of Object.values(n)) out.push(x);
       return;
     case 'index':
       if (Array.isArray(n)) {

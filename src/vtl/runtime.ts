@@ -2,16 +2,25 @@
  * The operations compiled templates call: property reads, method calls, operators, #foreach
  * iteration and #set targets, with Velocity 1.7 semantics plus API Gateway's null rule
  * (a null reference behaves as the empty string when printed and in == / !=).
+ *
+ * They also charge the render's budgets (budget.ts) for what they build: list and map elements,
+ * long strings, and method calls.
  */
+import { LARGE_OPERAND, activeMeter, chargeElements, checkString, noteWork, spend } from './budget.js';
 import {
   JClass, booleanMethod, listMethod, mapMethod, numberMethod, setEntry, stringMethod,
 } from './java-methods.js';
 import {
-  JDouble, JObject, NO_METHOD, isDouble, isNumber, javaClassName, javaEquals, javaList, javaString, makeDouble,
+  JDouble, JObject, NO_METHOD, isDouble, isMap, isNumber, javaClassName, javaEquals, javaList, javaString, makeDouble,
   numberValue, render, throwJava,
 } from './values.js';
 
-export { render };
+export { render, spend };
+
+/** An interpolated string ("...$x..."), held to the string budget. */
+export function str(s: string): string {
+  return checkString(s);
+}
 
 /** `$o.name`: Map.get("name"), or a getter (getName()/isName()) of other objects. */
 export function prop(o: unknown, k: string): unknown {
@@ -32,7 +41,10 @@ export function prop(o: unknown, k: string): unknown {
   if (typeof o === 'string') {
     if (k === 'empty') return o.length === 0;
     if (k === 'blank') return o.trim().length === 0;
-    if (k === 'bytes') return stringMethod(o, 'getBytes', []);
+    if (k === 'bytes') {
+      chargeElements(o.length);
+      return stringMethod(o, 'getBytes', []);
+    }
   }
   if (k === 'class') return new JClass(javaClassName(o));
   return undefined;
@@ -58,8 +70,49 @@ export function index(o: unknown, i: unknown): unknown {
 
 /** `$o.name(args)`. A method the object does not have gives null (prints as nothing). */
 export function call(o: unknown, name: string, args: unknown[]): unknown {
+  const m = activeMeter();
+  if ((m.left -= 1) <= 0) m.checkpoint();
+  const isList = Array.isArray(o);
+  const sizeBefore = isList ? (o as unknown[]).length : typeof o === 'string' ? o.length : 0;
+  if (!isList && isMap(o)) chargeMapGrowth(o, name, args);
   const r = dispatch(o, name, args);
-  return r === NO_METHOD ? undefined : r;
+  if (r === NO_METHOD) return undefined;
+  // What the call built: list growth, new lists, long strings. Host objects ($input, $util) hand out
+  // the request's own data, which the payload limit bounds; the worker's heap limit backs that up.
+  if (isList && (o as unknown[]).length > sizeBefore) m.chargeElements((o as unknown[]).length - sizeBefore);
+  let size = sizeBefore;
+  if (typeof r === 'string') {
+    if (r.length > m.maxStringChars) m.stringTooLong(r.length);
+    if (r.length > size) size = r.length;
+  } else if (Array.isArray(r)) {
+    if (r !== o && !(o instanceof JObject)) m.chargeArray(r);
+    if (r.length > size) size = r.length;
+  }
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if ((typeof a === 'string' || Array.isArray(a)) && a.length > size) size = a.length;
+  }
+  // A call can walk everything it is given: after a large one, look at the clock.
+  if (size >= LARGE_OPERAND) m.checkTime();
+  return r;
+}
+
+/** Map methods that add entries, charged before they run (a key the map already has costs nothing). */
+function chargeMapGrowth(m: Record<string, unknown>, name: string, args: unknown[]): void {
+  if ((name === 'put' || name === 'putIfAbsent') && args.length === 2) {
+    if (!Object.prototype.hasOwnProperty.call(m, keyText(args[0]))) chargeElements(1);
+  } else if (name === 'putAll' && args.length === 1 && isMap(args[0])) {
+    const added = Object.keys(args[0]);
+    chargeElements(added.length);
+    noteWork(added.length);
+  } else if ((name === 'size' || name === 'isEmpty' || name === 'clear') && args.length === 0) {
+    // These walk every key (Object.keys, delete); a map's size is not known in advance.
+    activeMeter().checkTime();
+  }
+}
+
+function keyText(k: unknown): string {
+  return k === null || k === undefined ? 'null' : javaString(k);
 }
 
 function callOrNull(o: JObject, name: string, args: unknown[]): unknown {
@@ -127,7 +180,7 @@ function arith(a: unknown, b: unknown, f: (x: number, y: number) => number): unk
 
 /** `+`: string concatenation when either side is a String, else addition. */
 export function add(a: unknown, b: unknown): unknown {
-  if (typeof a === 'string' || typeof b === 'string') return render(a) + render(b);
+  if (typeof a === 'string' || typeof b === 'string') return checkString(render(a) + render(b));
   return arith(a, b, (x, y) => x + y);
 }
 export function sub(a: unknown, b: unknown): unknown {
@@ -158,10 +211,26 @@ export function range(from: unknown, to: unknown): unknown[] | undefined {
   const b = toInt(to);
   if (a === undefined || b === undefined) return undefined;
   if (Math.abs(b - a) > 10_000_000) throwJava('java.lang.OutOfMemoryError', `range [${a}..${b}] is too large`);
+  chargeElements(Math.abs(b - a) + 1);
   const out: unknown[] = [];
   if (a <= b) for (let i = a; i <= b; i++) out.push(i);
   else for (let i = a; i >= b; i--) out.push(i);
   return javaList(out);
+}
+
+/** A range `[a..b]` that only feeds a #foreach: its bounds, not its items (null when it is not a range). */
+export interface RangeLoop {
+  readonly length: number;
+  readonly first: number;
+  readonly step: 1 | -1;
+}
+
+export function rangeLoop(from: unknown, to: unknown): RangeLoop | null {
+  const a = toInt(from);
+  const b = toInt(to);
+  if (a === undefined || b === undefined) return null;
+  if (Math.abs(b - a) > 10_000_000) throwJava('java.lang.OutOfMemoryError', `range [${a}..${b}] is too large`);
+  return { length: Math.abs(b - a) + 1, first: a, step: a <= b ? 1 : -1 };
 }
 
 function toInt(v: unknown): number | undefined {
@@ -171,12 +240,19 @@ function toInt(v: unknown): number | undefined {
 }
 
 export function map(keys: unknown[], values: unknown[]): Record<string, unknown> {
+  chargeElements(keys.length);
   const m: Record<string, unknown> = {};
   for (let i = 0; i < keys.length; i++) setEntry(m, keys[i] === null || keys[i] === undefined ? 'null' : javaString(keys[i]), values[i]);
   return m;
 }
 
-export { javaList as list, JDouble };
+/** A list literal `[a, b]`. */
+export function list(items: unknown[]): unknown[] {
+  chargeElements(items.length);
+  return javaList(items);
+}
+
+export { JDouble };
 
 /** What #foreach walks over: a List, a Map's values, or nothing. */
 export function iter(v: unknown): unknown[] | null {
@@ -184,7 +260,9 @@ export function iter(v: unknown): unknown[] | null {
   if (v === null || v === undefined || typeof v !== 'object') return null;
   if (v instanceof JObject) return v.iterate();
   if (v instanceof JDouble) return null;
-  return Object.values(v);
+  const values = Object.values(v);
+  noteWork(values.length);
+  return values;
 }
 
 /** `#set($o.name = v)`: Map.put or a setter. */
@@ -194,6 +272,7 @@ export function setProp(o: unknown, k: string, v: unknown): void {
     o.call('set' + k.charAt(0).toUpperCase() + k.slice(1), [v]);
     return;
   }
+  if (!Object.prototype.hasOwnProperty.call(o, k)) chargeElements(1);
   setEntry(o as Record<string, unknown>, k, v);
 }
 
@@ -208,7 +287,9 @@ export function setIndex(o: unknown, i: unknown, v: unknown): void {
     o.call('put', [i, v]);
     return;
   }
-  setEntry(o as Record<string, unknown>, i === null || i === undefined ? 'null' : javaString(i), v);
+  const k = keyText(i);
+  if (!Object.prototype.hasOwnProperty.call(o, k)) chargeElements(1);
+  setEntry(o as Record<string, unknown>, k, v);
 }
 
 /** `$foreach`: the state of the innermost loop. */

@@ -13,6 +13,7 @@
  *  ArrayList ([..], keySet)  array tagged with JAVA_LIST: prints Java-style `[a, b]`
  *  anything else             a JObject subclass ($input, $util, #foreach scope, Map.Entry, ...)
  */
+import { checkString, spend } from './budget.js';
 import { JavaException } from './errors.js';
 
 /** A Java Double whose value happens to be integral (1.0, 2.0E10 ...). */
@@ -100,6 +101,10 @@ function integerToString(x: number): string {
 /**
  * Java's String.valueOf(value), used inside collections and by toString(). Null prints "null"
  * here: only a null *reference* in the template prints as empty text.
+ *
+ * Printing a collection walks all of it, and a list that holds another list twice (at every
+ * level) is printed in full each time: each element costs a step and the text is held to the
+ * string budget as it grows.
  */
 export function javaString(v: unknown): string {
   if (typeof v === 'string') return v;
@@ -110,7 +115,10 @@ export function javaString(v: unknown): string {
   if (Array.isArray(v)) {
     if (!isJavaList(v)) return jsonSmartString(v);
     let s = '[';
-    for (let i = 0; i < v.length; i++) s += (i > 0 ? ', ' : '') + (v[i] === v ? '(this Collection)' : javaString(v[i]));
+    for (let i = 0; i < v.length; i++) {
+      spend(1);
+      s = checkString(s + (i > 0 ? ', ' : '') + (v[i] === v ? '(this Collection)' : javaString(v[i])));
+    }
     return s + ']';
   }
   if (v instanceof JObject) return v.javaString();
@@ -119,8 +127,9 @@ export function javaString(v: unknown): string {
     let first = true;
     for (const k in v) {
       if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+      spend(1);
       const value = (v as Record<string, unknown>)[k];
-      s += (first ? '' : ', ') + k + '=' + (value === v ? '(this Map)' : javaString(value));
+      s = checkString(s + (first ? '' : ', ') + k + '=' + (value === v ? '(this Map)' : javaString(value)));
       first = false;
     }
     return s + '}';
@@ -166,14 +175,17 @@ function jsonSmartEscape(s: string): string {
   return last === 0 ? s : out + s.slice(last);
 }
 
-/** Compact JSON as json-smart writes it (JSONArray.toString(), $input.json()). */
+/** Compact JSON as json-smart writes it (JSONArray.toString(), $input.json()). Budgeted like javaString. */
 export function jsonSmartString(v: unknown): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'string') return '"' + jsonSmartEscape(v) + '"';
   if (typeof v === 'number' || typeof v === 'boolean' || v instanceof JDouble) return javaString(v);
   if (Array.isArray(v)) {
     let s = '[';
-    for (let i = 0; i < v.length; i++) s += (i > 0 ? ',' : '') + jsonSmartString(v[i]);
+    for (let i = 0; i < v.length; i++) {
+      spend(1);
+      s = checkString(s + (i > 0 ? ',' : '') + jsonSmartString(v[i]));
+    }
     return s + ']';
   }
   if (v instanceof JObject) return '"' + jsonSmartEscape(v.javaString()) + '"';
@@ -181,7 +193,8 @@ export function jsonSmartString(v: unknown): string {
   let first = true;
   for (const k in v as Record<string, unknown>) {
     if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
-    s += (first ? '' : ',') + '"' + jsonSmartEscape(k) + '":' + jsonSmartString((v as Record<string, unknown>)[k]);
+    spend(1);
+    s = checkString(s + (first ? '' : ',') + '"' + jsonSmartEscape(k) + '":' + jsonSmartString((v as Record<string, unknown>)[k]));
     first = false;
   }
   return s + '}';
@@ -189,10 +202,11 @@ export function jsonSmartString(v: unknown): string {
 
 // ---------------------------------------------------------------- Java equality
 
-/** Object.equals for the values above (List/Map equality is element-wise). */
+/** Object.equals for the values above (List/Map equality is element-wise; each comparison costs a step). */
 export function javaEquals(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === null || a === undefined || b === null || b === undefined) return false;
+  spend(1);
   if (isNumber(a) && isNumber(b)) return isDouble(a) === isDouble(b) && numberValue(a) === numberValue(b);
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
