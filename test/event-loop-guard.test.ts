@@ -4,7 +4,8 @@
  * /_sluice/health keep answering in under a second, and the server's memory
  * stays under a stated bound. The attacks are the ones that used to stop
  * every client: a huge CBOR bignum, giant Query lists, millions of tiny JSON
- * values, a large OpenAPI import.
+ * values, templates that loop 10^9 times or backtrack catastrophically, a
+ * large OpenAPI import.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -114,6 +115,33 @@ describe('a well-behaved client keeps being served while', () => {
     const r = await whileUnderAttack(() => Promise.all(Array.from({ length: 3 }, () =>
       post('/', { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Kinesis_20131202.PutRecords' }, body).then((s) => assert.equal(s, 400)))));
     check('tiny JSON values', r);
+  });
+
+  it('templates run a 10^9-step loop and catastrophic regular expressions', async () => {
+    const mock = (template: string): unknown => ({
+      post: {
+        'x-amazon-apigateway-integration': {
+          type: 'mock', requestTemplates: { 'application/json': '{"statusCode": 200}' },
+          responses: { default: { statusCode: '200', responseTemplates: { 'application/json': template } } },
+        },
+      },
+    });
+    const definition = JSON.stringify({
+      openapi: '3.0.1', info: { title: 'attacks', version: '1' },
+      paths: {
+        '/loop': mock('#foreach($a in [1..1000])#foreach($b in [1..1000])#foreach($c in [1..1000])x#end#end#end'),
+        '/regex': mock('#set($s = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")$s.matches("(a+)+b") $s.replaceAll("(a|a)*b", "") $input.path(\'$[?(@ =~ /(a*)*b/)]\')'),
+      },
+    });
+    const imported = await fetch(`${server.url}/restapis?mode=import`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: definition });
+    const api = (await imported.json()) as { id: string };
+    await post(`/restapis/${api.id}/deployments`, { 'content-type': 'application/json' }, JSON.stringify({ stageName: 'prod' }));
+    const invoke = (path: string): Promise<number> => post(`/restapis/${api.id}/prod/_user_request_${path}`, { 'content-type': 'application/json' }, '["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"]');
+    const r = await whileUnderAttack(() => Promise.all([
+      ...Array.from({ length: 4 }, () => invoke('/loop').then((st) => assert.ok(st === 500 || st === 429, String(st)))),
+      ...Array.from({ length: 4 }, () => invoke('/regex').then((st) => assert.ok(st === 500 || st === 429, String(st)))),
+    ]));
+    check('templates', r);
   });
 
   it('an OpenAPI definition of 3,000 paths is imported', async () => {
