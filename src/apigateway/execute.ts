@@ -335,6 +335,9 @@ export class Executor {
     if (choice.kind === 'template') {
       const rendered = await this.render(choice.template, bodyText, ex, 'request');
       applyRequestOverrides(mapped, rendered.overrides);
+      // What the request template set in $context.requestOverride stays readable by the response
+      // template, as on AWS (where templates are commonly tested this way through MOCK integrations).
+      ex.context['requestOverride'] = rendered.overrides.requestOverride;
       integrationBody = convertRequestBody(Buffer.from(rendered.output), false, def.contentHandling);
     } else {
       integrationBody = convertRequestBody(req.body, requestIsBinary, def.contentHandling);
