@@ -155,6 +155,38 @@ describe('enhanced fan-out', () => {
     await rejects(new K.SubscribeToShardCommand({ ConsumerARN: Consumer!.ConsumerARN, ShardId: 'shardId-000000000000', StartingPosition: { Type: 'LATEST' } }), 'ResourceInUseException');
   });
 
+  it('resuming AFTER_SEQUENCE_NUMBER of a ContinuationSequenceNumber neither skips nor repeats a record', async () => {
+    await send(new K.CreateStreamCommand({ StreamName: 'resume', ShardCount: 1 }));
+    await send(new K.PutRecordCommand({ StreamName: 'resume', PartitionKey: 'k', Data: Buffer.from('before') }));
+    const consumer = async (name: string): Promise<string> =>
+      (await send<K.RegisterStreamConsumerCommandOutput>(new K.RegisterStreamConsumerCommand({ StreamARN: arnOf('resume'), ConsumerName: name }))).Consumer!.ConsumerARN!;
+    /** The records of the first events of a subscription, up to `want`, and the last continuation. */
+    const read = async (arn: string, position: K.StartingPosition, want: number, whileReading?: () => Promise<void>): Promise<{ data: string[]; continuations: string[] }> => {
+      const sub = await send<K.SubscribeToShardCommandOutput>(new K.SubscribeToShardCommand({ ConsumerARN: arn, ShardId: 'shardId-000000000000', StartingPosition: position }));
+      const data: string[] = [];
+      const continuations: string[] = [];
+      for await (const event of sub.EventStream!) {
+        const e = event.SubscribeToShardEvent;
+        if (!e) continue;
+        data.push(...(e.Records ?? []).map((r) => Buffer.from(r.Data!).toString()));
+        continuations.push(e.ContinuationSequenceNumber!);
+        if (continuations.length === 1 && whileReading) await whileReading();
+        if (data.length >= want) break;
+      }
+      return { data, continuations };
+    };
+    // A subscription at LATEST: its first event has no records and a continuation to resume from.
+    const first = await read(await consumer('c1'), { Type: 'LATEST' }, 2, async () => {
+      for (const d of ['one', 'two']) await send(new K.PutRecordCommand({ StreamName: 'resume', PartitionKey: 'k', Data: Buffer.from(d) }));
+    });
+    assert.deepEqual(first.data, ['one', 'two']);
+    await send(new K.PutRecordCommand({ StreamName: 'resume', PartitionKey: 'k', Data: Buffer.from('three') }));
+    const fromStart = await read(await consumer('c2'), { Type: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: first.continuations[0] }, 3);
+    assert.deepEqual(fromStart.data, ['one', 'two', 'three']);
+    const fromLast = await read(await consumer('c3'), { Type: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: first.continuations.at(-1) }, 1);
+    assert.deepEqual(fromLast.data, ['three']);
+  });
+
   it('works from boto3', async () => {
     await send(new K.CreateStreamCommand({ StreamName: 'py-efo', ShardCount: 1 }));
     const { Consumer } = await send<K.RegisterStreamConsumerCommandOutput>(new K.RegisterStreamConsumerCommand({ StreamARN: arnOf('py-efo'), ConsumerName: 'py' }));
