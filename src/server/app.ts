@@ -11,6 +11,7 @@ import { createDispatcher } from './dispatcher.js';
 import { createHttpServer } from './http.js';
 import { createInternalService, type DeployedApi } from './internal.js';
 import type { Handler, Service, SluiceRequest } from './types.js';
+import { dataDirFailure, listenFailure } from './startup-errors.js';
 import { version } from './version.js';
 
 export interface Sluice {
@@ -38,7 +39,12 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   // iam: refuse to expose an unauthenticated server beyond loopback (unless --insecure).
   const auth = config.auth ?? 'off';
   checkListenPolicy({ host: config.host, auth, insecure: config.insecure ?? false });
-  const store = new SqliteStore(config.dataDir);
+  let store: SqliteStore;
+  try {
+    store = new SqliteStore(config.dataDir);
+  } catch (e) {
+    throw config.dataDir === undefined ? e : dataDirFailure(e, config.dataDir);
+  }
   // Whatever fails during start-up (a bad --api file, a port in use) must not leave storage open.
   let kinesisOpened: KinesisService | undefined;
   try {
@@ -87,7 +93,12 @@ async function assemble(config: SluiceConfig, options: StartOptions, store: Sqli
   services.push(createInternalService({ version, deployedApis: () => deployedApis() }), kinesis);
 
   const server = createHttpServer(dispatch, logError);
-  const port = await server.listen(config.port, config.host);
+  let port: number;
+  try {
+    port = await server.listen(config.port, config.host);
+  } catch (e) {
+    throw listenFailure(e, config.host, config.port);
+  }
   const hostForUrl = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${hostForUrl.includes(':') ? `[${hostForUrl}]` : hostForUrl}:${port}`;
 

@@ -173,7 +173,6 @@ export function createHttpServer(handler: Handler, onError: (e: unknown) => void
       }
     });
   });
-  front.on('error', onError);
 
   return {
     listen(port, host) {
@@ -181,6 +180,8 @@ export function createHttpServer(handler: Handler, onError: (e: unknown) => void
         front.once('error', reject);
         front.listen(port, host, () => {
           front.off('error', reject);
+          // Errors after listening are logged; a failure to listen is the caller's to report.
+          front.on('error', onError);
           resolve((front.address() as net.AddressInfo).port);
         });
       });
