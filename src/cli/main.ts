@@ -42,7 +42,6 @@ addStartOptions(
       `    AWS_SECRET_ACCESS_KEY=${root.secretAccessKey}`,
     );
   }
-  console.log(lines.join('\n'));
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
@@ -58,6 +57,8 @@ addStartOptions(
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // The banner last: whoever waits for it may signal at once, and the handlers are in place.
+  console.log(lines.join('\n'));
 });
 
 program
