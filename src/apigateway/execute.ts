@@ -64,6 +64,12 @@ export interface InvokeResult {
   readonly log: string;
   /** Milliseconds, arrival to response. */
   readonly latency: number;
+  /** The API's name, when the stage exists. */
+  readonly apiName?: string;
+  /** Milliseconds the integration took, when one was called. */
+  readonly integrationLatency?: number;
+  /** $context as the request ended (access logs render from it). */
+  readonly context: Record<string, unknown>;
 }
 
 /**
@@ -211,7 +217,12 @@ export class Executor {
       log: text,
     });
     this.deps.onLog?.(text);
-    return { requestId, status, headers, body, log: text, latency };
+    const integrationLatency = typeof context['integrationLatency'] === 'number' ? (context['integrationLatency'] as number) : undefined;
+    return {
+      requestId, status, headers, body, log: text, latency, context,
+      ...(compiled ? { apiName: compiled.api.name } : {}),
+      ...(integrationLatency !== undefined ? { integrationLatency } : {}),
+    };
   }
 
   /** Turns a failure into its gateway response. */

@@ -18,6 +18,7 @@ import { inProcessTransport, remoteTransport, type AwsTransport } from './integr
 import type { Deployment, RestApi, Stage } from './model.js';
 import { ApiRepository } from './persistence.js';
 import { createManagementService, managementAuthHook } from './management/service.js';
+import type { GatewayMetrics } from './metrics.js';
 import { createExecuteApiService } from './service.js';
 import { StageRegistry } from './stages.js';
 import { TemplateCache } from './templates.js';
@@ -56,6 +57,8 @@ export interface ApiGatewayDeps {
   readonly security?: GatewaySecurity;
   /** Authorization of management calls (IAM); absent = nothing is checked. */
   readonly access?: AccessControl;
+  /** Where CloudWatch's API Gateway metrics are counted; absent = nowhere. */
+  readonly metrics?: GatewayMetrics;
   /** How many execution logs to keep in memory. Default 200. */
   readonly executionLogCapacity?: number;
   /** Print every execution log through `log` (debug). */
@@ -226,7 +229,7 @@ export async function createApiGateway(deps: ApiGatewayDeps): Promise<ApiGateway
   }
 
   const gateway: ApiGateway = {
-    service: createExecuteApiService(executor),
+    service: createExecuteApiService(executor, deps.metrics),
     management: createManagementService(
       { region: config.region, accountId: config.accountId, apis, repo, stages, templates, executor },
       deps.access ?? allowAll,

@@ -6,6 +6,7 @@
  */
 import type { Service, SluiceRequest, SluiceResponse } from '../server/types.js';
 import type { Executor, InvokeRequest } from './execute.js';
+import { noGatewayMetrics, type GatewayMetrics } from './metrics.js';
 
 const USER_REQUEST = /^\/restapis\/([^/]+)\/([^/]+)\/_user_request_(\/.*)?$/;
 const EXECUTE_API_HOST = /^([a-z0-9]+)\.execute-api\.localhost(?::\d+)?$/i;
@@ -30,7 +31,7 @@ export function invokeTargetOf(req: Pick<SluiceRequest, 'path' | 'headers'>): In
   return undefined;
 }
 
-export function createExecuteApiService(executor: Executor): Service {
+export function createExecuteApiService(executor: Executor, metrics: GatewayMetrics = noGatewayMetrics): Service {
   return {
     name: 'execute-api',
     matches: (req) => invokeTargetOf(req) !== undefined,
@@ -50,6 +51,8 @@ export function createExecuteApiService(executor: Executor): Service {
         raw: req,
       };
       const result = await executor.invoke(invoke);
+      // Requests to stages that exist count, as CloudWatch counts them per API and stage.
+      if (result.apiName !== undefined) metrics.request(result.apiName, target.stage, result.status, result.latency, result.integrationLatency);
       return { status: result.status, headers: result.headers, body: result.body };
     },
   };

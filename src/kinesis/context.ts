@@ -4,6 +4,7 @@ import type { DocumentStore } from '../store/documents.js';
 import type { StreamStore } from '../store/stream-store.js';
 import type { IteratorCodec } from './iterators.js';
 import type { Limiter } from './limits.js';
+import type { KinesisMetrics } from './metrics.js';
 import type { ShardNotifier } from './notifier.js';
 import type { Subscriptions } from './subscriptions.js';
 import type { StreamMeta, StreamRegistry } from './streams.js';
@@ -23,6 +24,8 @@ export interface KinesisContext {
   readonly notifier: ShardNotifier;
   readonly subscriptions: Subscriptions;
   readonly limiter: Limiter;
+  /** CloudWatch's metrics, for /_sluice/metrics. */
+  readonly metrics: KinesisMetrics;
 }
 
 export const invalidArgument = (message: string): AwsError => new AwsError('InvalidArgumentException', message);

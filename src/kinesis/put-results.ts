@@ -18,7 +18,7 @@ const CLOSE = ascii('"}');
 const RESULT_BYTES = 128;
 
 export class PutResultList extends ListView<Record<string, unknown>> {
-  constructor(private readonly outcomes: readonly PutOutcome[]) {
+  constructor(readonly outcomes: readonly PutOutcome[]) {
     super();
   }
 

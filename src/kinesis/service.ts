@@ -18,6 +18,8 @@ import { subscribeToShard } from './actions/subscribe.js';
 import * as streams from './actions/streams.js';
 import * as tags from './actions/tags.js';
 import { permissionsFor } from './authorization.js';
+import { withMetrics } from './instrument.js';
+import { noMetrics, type KinesisMetrics } from './metrics.js';
 import type { KinesisContext } from './context.js';
 import { IteratorCodec } from './iterators.js';
 import { Limiter, noLimits, type LimitsOptions } from './limits.js';
@@ -41,6 +43,8 @@ export interface KinesisOptions extends Account, Delays {
   readonly onInternalError?: (e: unknown) => void;
   /** The server's log, for problems with stored state and background work. */
   readonly log?: (line: string) => void;
+  /** Where CloudWatch's Kinesis metrics are counted; absent = nowhere. */
+  readonly metrics?: KinesisMetrics;
 }
 
 export interface KinesisService extends Service {
@@ -146,6 +150,7 @@ export async function createKinesisService(options: KinesisOptions, store: Strea
     notifier: new ShardNotifier(),
     subscriptions: new Subscriptions(),
     limiter: new Limiter(options.limits ?? noLimits, options.accountId),
+    metrics: options.metrics ?? noMetrics,
   };
   registry.applyPending = (meta) => resharding.applyPendingChange(ctx, meta);
   if (options.log) registry.log = options.log;
@@ -154,7 +159,7 @@ export async function createKinesisService(options: KinesisOptions, store: Strea
   const access = options.access ?? allowAll;
   const rpc: JsonRpcService<KinesisTarget> = {
     model: kinesisModel,
-    handlers: withLimits(ctx, handlersFor(ctx)),
+    handlers: withLimits(ctx, withMetrics(ctx, handlersFor(ctx))),
     authorize(operation, input, req) {
       const target = resolver.resolve(operation, input);
       if (access.checkedCaller(req)) access.require(req, permissionsFor(registry, operation, input, target), 'json');

@@ -133,6 +133,11 @@ export class StoredRecordList extends ListView<Record<string, unknown>> {
     return this.read.count;
   }
 
+  /** The records' data bytes (partition keys not counted), as CloudWatch's GetRecords.Bytes counts them. */
+  get dataBytes(): number {
+    return this.read.dataBytes;
+  }
+
   items(): Array<Record<string, unknown>> {
     return recordsOf(this.read.runs).map((r) => recordOut(this.shard, r, this.encrypted));
   }

@@ -11,6 +11,7 @@ import { createDispatcher } from './dispatcher.js';
 import { createHttpServer } from './http.js';
 import { createInternalService, type DeployedApi } from './internal.js';
 import type { Handler, Service, SluiceRequest } from './types.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { dataDirFailure, listenFailure } from './startup-errors.js';
 import { version } from './version.js';
 
@@ -49,17 +50,18 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   let kinesisOpened: KinesisService | undefined;
   try {
     const log = options.log ?? (() => {});
+    const metrics = createMetrics();
     for (const w of store.warnings) log(w);
     store.reportProblem = log;
     // iam: IAM and STS services, the SigV4 guard every routed request passes, the example's execution role.
     const iam = await startIam({ ...config, auth, iam: config.iam ?? 'enforce' }, store, { log });
     kinesisOpened = await createKinesisService(
-      { ...config, access: iam.access, log, limits: { enforce: config.enforceLimits, faultRate: config.faultRate, latencyMs: config.latencyMs } },
+      { ...config, access: iam.access, log, metrics: metrics.kinesis, limits: { enforce: config.enforceLimits, faultRate: config.faultRate, latencyMs: config.latencyMs } },
       store,
       store,
     );
     iam.addHook('kinesis', kinesisAuthHook());
-    return await assemble(config, options, store, iam, kinesisOpened);
+    return await assemble(config, options, store, iam, kinesisOpened, metrics);
   } catch (e) {
     kinesisOpened?.close();
     await store.close();
@@ -67,7 +69,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   }
 }
 
-async function assemble(config: SluiceConfig, options: StartOptions, store: SqliteStore, iam: IamRuntime, kinesis: KinesisService): Promise<Sluice> {
+async function assemble(config: SluiceConfig, options: StartOptions, store: SqliteStore, iam: IamRuntime, kinesis: KinesisService, metrics: Metrics): Promise<Sluice> {
   const log = options.log ?? (() => {});
   const logError = (e: unknown): void => log(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   const auth = config.auth ?? 'off';
@@ -84,13 +86,13 @@ async function assemble(config: SluiceConfig, options: StartOptions, store: Sqli
     assumeExecutionRole: (roleArn, caller) => iam.assumeExecutionRole(roleArn, caller as Identity | undefined),
     bindIdentity: (req, identity) => bindIdentity(req, identity as Identity),
   };
-  const apiGateway = await createApiGateway({ config, documents: store, dispatch, log, security, access: iam.access });
+  const apiGateway = await createApiGateway({ config, documents: store, dispatch, log, security, access: iam.access, metrics: metrics.gateway });
   // The runtime first: invoke URLs live under /restapis/{id}/{stage}/_user_request_ too.
   services.push(apiGateway.service, apiGateway.management);
   iam.addHook(apiGateway.management.name, managementAuthHook());
   const deployedApis = (): readonly DeployedApi[] => apiGateway.deployedApis(url);
 
-  services.push(createInternalService({ version, deployedApis: () => deployedApis() }), kinesis);
+  services.push(createInternalService({ version, deployedApis: () => deployedApis(), metrics: async () => ({ contentType: metrics.contentType, text: await metrics.text() }) }), kinesis);
 
   const server = createHttpServer(dispatch, logError);
   let port: number;

@@ -16,6 +16,8 @@ export interface HealthSource {
   deployedApis(): readonly DeployedApi[];
   /** Where the built console lives (default dist/console/). */
   readonly consoleDir?: string;
+  /** The Prometheus exposition of CloudWatch's metrics (/_sluice/metrics). */
+  readonly metrics?: () => Promise<{ readonly contentType: string; readonly text: string }>;
 }
 
 const json = (status: number, value: unknown): SluiceResponse => ({
@@ -33,6 +35,10 @@ export function createInternalService(source: HealthSource): Service {
       if (req.path === '/_sluice/health' && (req.method === 'GET' || req.method === 'HEAD')) {
         const consoleUrl = req.headers.host ? `${req.scheme}://${req.headers.host}${CONSOLE_PATH}` : CONSOLE_PATH;
         return json(200, { status: 'ok', version: source.version, consoleUrl, apis: source.deployedApis() });
+      }
+      if (req.path === '/_sluice/metrics' && source.metrics && (req.method === 'GET' || req.method === 'HEAD')) {
+        const m = await source.metrics();
+        return { status: 200, headers: { 'content-type': m.contentType }, body: Buffer.from(m.text) };
       }
       if (req.path === '/_sluice/console' || req.path.startsWith(CONSOLE_PATH)) return serveConsole(req);
       return json(404, { message: `Not found: ${req.path}` });

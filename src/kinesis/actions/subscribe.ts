@@ -68,12 +68,14 @@ export async function subscribeToShard(ctx: KinesisContext, input: SubscribeInpu
       const tail = sh.endPosition ?? (await ctx.store.lastPosition(ref));
       const finished = sh.endPosition !== undefined && position > sh.endPosition;
       if (read.count > 0 || finished || now - lastEventMs >= HEARTBEAT_MS) {
+        const millisBehindLatest = position > tail || !last ? 0 : Math.max(0, now - last.arrivalMs);
         yield encodeEvent({
           Records: new StoredRecordList(read, sh, stream.encryption.type === 'KMS'),
           ContinuationSequenceNumber: continuation(sh, position),
-          MillisBehindLatest: position > tail || !last ? 0 : Math.max(0, now - last.arrivalMs),
+          MillisBehindLatest: millisBehindLatest,
           ...(finished ? { ChildShards: childShardsOf(stream, sh) } : {}),
         });
+        ctx.metrics.subscribeEvent(stream.name, consumer.name, read.count, read.dataBytes, millisBehindLatest);
         lastEventMs = Date.now();
         if (finished) return;
       }
