@@ -388,12 +388,12 @@ describe('mistakes, answered as AWS answers them', () => {
     );
     await rejects(
       client.send(new UpdateRestApiCommand({ restApiId: api.id!, patchOperations: [{ op: 'replace', path: '/nme', value: 'x' }] })),
-      'BadRequestException', /^Invalid patch path {2}'\/nme' specified for op 'replace'\. Must be one of: \[\/name, /,
+      // A REST API words it as AWS does for its own paths (recorded: localstack test_update_rest_api_behaviour).
+      'BadRequestException', 'Invalid patch path /nme',
     );
-    await rejects(
-      client.send(new UpdateRestApiCommand({ restApiId: api.id!, patchOperations: [{ op: 'replace', path: '/disableExecuteApiEndpoint', value: 'maybe' }] })),
-      'BadRequestException', /Must be a boolean/,
-    );
+    // Anything but "true" is false, as AWS reads booleans (recorded for methods: test_update_method_validation "wrong-value-type").
+    const patched = await client.send(new UpdateRestApiCommand({ restApiId: api.id!, patchOperations: [{ op: 'replace', path: '/disableExecuteApiEndpoint', value: 'maybe' }] }));
+    assert.equal(patched.disableExecuteApiEndpoint, false);
   });
 
   test('the wire: x-amzn-ErrorType, {"message"} bodies, status codes, validation', async () => {
@@ -404,8 +404,9 @@ describe('mistakes, answered as AWS answers them', () => {
 
     res = await fetch(`${sluice.url}/restapis`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     assert.equal(res.status, 400);
-    assert.equal(res.headers.get('x-amzn-errortype'), 'BadRequestException');
-    assert.match(((await res.json()) as { message: string }).message, /^1 validation error detected: Value null at 'name' failed to satisfy constraint: Member must not be null$/);
+    // Coral's ValidationException, the body's members named from the operation's input.
+    assert.equal(res.headers.get('x-amzn-errortype'), 'ValidationException');
+    assert.match(((await res.json()) as { message: string }).message, /^1 validation error detected: Value null at 'createRestApiInput.name' failed to satisfy constraint: Member must not be null$/);
 
     res = await fetch(`${sluice.url}/restapis`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name": "Wire"}' });
     assert.equal(res.status, 201);
@@ -428,7 +429,7 @@ describe('mistakes, answered as AWS answers them', () => {
     assert.match(await cliError('put-integration', '--rest-api-id', api.id, '--resource-id', api.rootResourceId, '--http-method', 'GET', '--type', 'MOCK'),
       /\(NotFoundException\) when calling the PutIntegration operation: Invalid Method identifier specified/);
     assert.match(await cliError('update-rest-api', '--rest-api-id', api.id, '--patch-operations', 'op=replace,path=/title,value=x'),
-      /\(BadRequestException\) when calling the UpdateRestApi operation: Invalid patch path {2}'\/title' specified for op 'replace'/);
+      /\(BadRequestException\) when calling the UpdateRestApi operation: Invalid patch path \/title$/m);
     await cli('delete-resource', '--rest-api-id', api.id, '--resource-id', (await cli('create-resource', '--rest-api-id', api.id, '--parent-id', api.rootResourceId, '--path-part', 'gone')).id);
     const paths = (await cli('get-resources', '--rest-api-id', api.id)).items.map((r: { path: string }) => r.path);
     assert.deepEqual(paths, ['/']);

@@ -184,7 +184,7 @@ function exportIntegration(i: Integration): Json {
     if (Object.keys(r.responseParameters).length) e['responseParameters'] = r.responseParameters;
     if (Object.keys(r.responseTemplates).length) e['responseTemplates'] = r.responseTemplates;
     if (r.contentHandling) e['contentHandling'] = r.contentHandling;
-    responses[r.selectionPattern ?? 'default'] = e;
+    responses[r.selectionPattern || 'default'] = e;
   }
   if (Object.keys(responses).length) out['responses'] = responses;
   if (Object.keys(i.requestParameters).length) out['requestParameters'] = i.requestParameters;

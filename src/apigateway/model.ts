@@ -82,6 +82,8 @@ export interface MethodResponse {
   readonly responseParameters: Record<string, boolean>;
   /** content type → model name. */
   readonly responseModels: Record<string, string>;
+  /** Maps that were put empty, which the management API returns as `{}` (AWS does); absent maps are left out. */
+  readonly shownEmpty?: readonly ('responseParameters' | 'responseModels')[];
 }
 
 export interface Method {
@@ -174,7 +176,7 @@ export interface RestApi {
   readonly deployedFrom?: string;
   readonly tags?: Record<string, string>;
   /** Recorded and returned; Sluice serves every API the same way. */
-  readonly endpointConfiguration?: { readonly types: readonly string[]; readonly vpcEndpointIds?: readonly string[] };
+  readonly endpointConfiguration?: { readonly types: readonly string[]; readonly ipAddressType?: string; readonly vpcEndpointIds?: readonly string[] };
   /** Resource policy (recorded, not enforced). */
   readonly policy?: string;
   readonly disableExecuteApiEndpoint?: boolean;
@@ -210,6 +212,10 @@ export interface Stage {
   readonly documentationVersion?: string;
   /** `{resourcePath}/{httpMethod}` → settings (recorded, not applied). */
   readonly methodSettings?: Record<string, Record<string, unknown>>;
+  /** Recorded and returned; Sluice writes no access logs. */
+  readonly accessLogSettings?: { readonly destinationArn?: string; readonly format?: string };
+  readonly cacheClusterSize?: string;
+  readonly clientCertificateId?: string;
 }
 
 /** AWS's default integration timeout (ms). */

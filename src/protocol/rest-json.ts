@@ -49,6 +49,8 @@ export interface RestJsonService<T = unknown> {
    * SerializationException/ValidationException.
    */
   readonly inputError?: (message: string, kind: 'serialization' | 'validation') => AwsError;
+  /** The service's own check of a parsed input against the model (throwing its ValidationException); validateInput by default. */
+  readonly validate?: (operation: Operation, input: Record<string, unknown>) => void;
   /** Answer for an operation in the model that has no handler. */
   readonly notImplemented?: (operation: string) => AwsError;
   /** Called for every unexpected (non-AWS) error, which answers 500. */
@@ -216,7 +218,8 @@ function readJson(model: ServiceModel, ref: MemberRef, v: unknown): unknown {
     if (typeof v !== 'object' || Array.isArray(v)) throw new AwsError('SerializationException', `Expected a map for ${ref.shape}`);
     const out: Record<string, unknown> = {};
     for (const [k, item] of Object.entries(v as Record<string, unknown>)) {
-      const parsed = readJson(model, shape.value, item);
+      // A map keeps a key sent with null (API Gateway stores `{"application/json": null}` as it came).
+      const parsed = item === null ? null : readJson(model, shape.value, item);
       if (parsed !== undefined) out[k] = parsed;
     }
     return out;
@@ -320,7 +323,7 @@ function writeJson(model: ServiceModel, ref: MemberRef, v: unknown): unknown {
       return (v as unknown[]).map((x) => writeJson(model, shape.member, x));
     case 'map': {
       const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = writeJson(model, shape.value, x);
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = x === null ? null : writeJson(model, shape.value, x);
       return out;
     }
     case 'timestamp':
@@ -383,7 +386,8 @@ export async function handleRestJson<T>(service: RestJsonService<T>, router: Res
     let input: Record<string, unknown>;
     try {
       input = parseInput(model, match.operation, match, req);
-      if (match.operation.input) validateInput(model, match.operation.input.shape, input);
+      if (service.validate) service.validate(match.operation, input);
+      else if (match.operation.input) validateInput(model, match.operation.input.shape, input);
     } catch (e) {
       if (isAwsError(e) && (e.code === 'SerializationException' || e.code === 'ValidationException')) {
         throw inputProblem(service, e.message, e.code === 'SerializationException' ? 'serialization' : 'validation');

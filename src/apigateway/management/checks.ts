@@ -32,12 +32,17 @@ export function checkStatusCode(code: string): void {
 
 export function checkHttpMethod(verb: string): void {
   if (!(HTTP_METHODS as readonly string[]).includes(verb)) {
-    throw badRequest(`Invalid HttpMethod specified. Valid options are ${[...HTTP_METHODS].sort().join(',')}`);
+    // AWS's order (recorded: test_put_method_validation "wrong-method").
+    throw badRequest('Invalid HttpMethod specified. Valid options are GET,PUT,POST,DELETE,PATCH,OPTIONS,HEAD,ANY');
   }
 }
 
 /** Every template compiles; the message carries the content type and the parser's line and column. */
 export function checkTemplates(templates: Record<string, string>, cache: TemplateCache, what: string): void {
+  for (const contentType of Object.keys(templates)) {
+    // Recorded: test_integration_response_invalid_responsetemplates "...-2".
+    if (!/^[^/\s]+\/[^/\s]+$/.test(contentType)) throw badRequest(`Validation Result: warnings : [], errors : [Invalid content type specified: ${contentType}]`);
+  }
   for (const [contentType, source] of Object.entries(templates)) {
     try {
       cache.compile(source);

@@ -74,7 +74,10 @@ interface CreateDeploymentInput extends ApiAddress {
 export async function createDeployment(ctx: ManagementContext, input: CreateDeploymentInput): Promise<Record<string, unknown>> {
   const api = await ctx.apis.require(input.restApiId);
   checkDeployable(api);
-  if (input.stageName !== undefined) checkStageName(input.stageName);
+  // An empty stage name is no stage, as on AWS: Terraform's aws_api_gateway_deployment sends "" when
+  // the stage is a resource of its own.
+  const stageName = input.stageName === '' ? undefined : input.stageName;
+  if (stageName !== undefined) checkStageName(stageName);
   const deployment: Deployment = {
     id: newId(),
     restApiId: api.id,
@@ -83,8 +86,8 @@ export async function createDeployment(ctx: ManagementContext, input: CreateDepl
     api,
   };
   await ctx.repo.putDeployment(deployment);
-  if (input.stageName !== undefined) {
-    await deployToStage(ctx, deployment, input.stageName, {
+  if (stageName !== undefined) {
+    await deployToStage(ctx, deployment, stageName, {
       ...(input.stageDescription !== undefined ? { description: input.stageDescription } : {}),
       ...(input.variables ? { variables: input.variables } : {}),
       ...(input.tracingEnabled !== undefined ? { tracingEnabled: input.tracingEnabled } : {}),

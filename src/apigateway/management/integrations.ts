@@ -1,8 +1,8 @@
 /** Integrations (the integration request) and integration responses. */
 import type { Draft } from '../api-store.js';
 import { badRequest } from '../errors.js';
-import { DEFAULT_TIMEOUT_MS, type ContentHandling, type Integration, type IntegrationResponse, type IntegrationType, type Method, type PassthroughBehavior } from '../model.js';
-import { editMethod, readMethod, type MethodAddress } from './addressing.js';
+import { DEFAULT_TIMEOUT_MS, type ContentHandling, type HttpMethod, type Integration, type IntegrationResponse, type IntegrationType, type Method, type PassthroughBehavior } from '../model.js';
+import { editMethod, editResourceOfMethod, readMethod, type MethodAddress } from './addressing.js';
 import { checkIntegration, checkIntegrationResponse } from './checks.js';
 import type { ManagementContext } from './context.js';
 import { requireIntegration, requireResponse } from './lookups.js';
@@ -17,7 +17,7 @@ interface PutIntegrationInput extends MethodAddress {
   connectionId?: string;
   credentials?: string;
   requestParameters?: Record<string, string>;
-  requestTemplates?: Record<string, string>;
+  requestTemplates?: Record<string, string | null>;
   passthroughBehavior?: string;
   cacheNamespace?: string;
   cacheKeyParameters?: string[];
@@ -25,11 +25,15 @@ interface PutIntegrationInput extends MethodAddress {
   timeoutInMillis?: number;
 }
 
+/** Templates as stored: a null template is an empty one (AWS answers both as null). */
+const templatesOf = (map: Record<string, string | null> | undefined): Record<string, string> =>
+  Object.fromEntries(Object.entries(map ?? {}).map(([k, v]) => [k, v ?? '']));
+
 /** The integration a PutIntegration asks for; AWS's defaults fill what it leaves out. */
 function integrationFrom(input: PutIntegrationInput): Integration {
   const base = {
     requestParameters: input.requestParameters ?? {},
-    requestTemplates: input.requestTemplates ?? {},
+    requestTemplates: templatesOf(input.requestTemplates),
     passthroughBehavior: (input.passthroughBehavior ?? 'WHEN_NO_MATCH') as PassthroughBehavior,
     ...(input.contentHandling ? { contentHandling: input.contentHandling } : {}),
     timeoutInMillis: input.timeoutInMillis ?? DEFAULT_TIMEOUT_MS,
@@ -111,7 +115,7 @@ type IntegrationResponseAddress = MethodAddress & { statusCode: string };
 interface PutIntegrationResponseInput extends IntegrationResponseAddress {
   selectionPattern?: string;
   responseParameters?: Record<string, string>;
-  responseTemplates?: Record<string, string>;
+  responseTemplates?: Record<string, string | null>;
   contentHandling?: ContentHandling;
 }
 
@@ -120,10 +124,10 @@ export async function putIntegrationResponse(ctx: ManagementContext, input: PutI
     const integration = requireIntegration(method);
     const response: IntegrationResponse = {
       statusCode: input.statusCode,
-      // An empty pattern is the default response, as no pattern is.
-      ...(input.selectionPattern ? { selectionPattern: input.selectionPattern } : {}),
+      // An empty pattern is the default response, as no pattern is; AWS returns it as sent.
+      ...(input.selectionPattern !== undefined ? { selectionPattern: input.selectionPattern } : {}),
       responseParameters: input.responseParameters ?? {},
-      responseTemplates: input.responseTemplates ?? {},
+      responseTemplates: templatesOf(input.responseTemplates),
       ...(input.contentHandling ? { contentHandling: input.contentHandling } : {}),
     };
     checkIntegrationResponse(response, method as Method, ctx.templates);
@@ -157,8 +161,10 @@ export async function updateIntegrationResponse(
 }
 
 export async function deleteIntegrationResponse(ctx: ManagementContext, input: IntegrationResponseAddress): Promise<void> {
-  await editMethod(ctx, input, (method) => {
-    const integration = requireIntegration(method);
+  // A method that isn't there has no integration: AWS says so (recorded: test_delete_integration_response_errors).
+  await editResourceOfMethod(ctx, input, (resource) => {
+    const method = Object.hasOwn(resource.resourceMethods, input.httpMethod) ? resource.resourceMethods[input.httpMethod as HttpMethod] : undefined;
+    const integration = requireIntegration(method ?? {});
     requireResponse(integration.integrationResponses, input.statusCode);
     delete integration.integrationResponses[input.statusCode];
   });

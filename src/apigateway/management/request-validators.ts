@@ -15,6 +15,8 @@ export async function createRequestValidator(
   input: ApiAddress & { name?: string; validateRequestBody?: boolean; validateRequestParameters?: boolean },
 ): Promise<Record<string, unknown>> {
   if (!input.name) throw badRequest('Invalid Request Validator name specified');
+  // An unknown API is a 400 here (recorded: test_create_request_validator_invalid_api_id).
+  if (!(await ctx.apis.find(input.restApiId))) throw badRequest('Invalid REST API identifier specified');
   return ctx.apis.edit(input.restApiId, (api) => {
     const validator: RequestValidator = {
       id: newId(6),
@@ -27,7 +29,13 @@ export async function createRequestValidator(
   });
 }
 
+/** A validator call naming an unknown API is answered as one naming an unknown validator (recorded: test_invalid_get_request_validator). */
+async function requireApiOfValidator(ctx: ManagementContext, input: ValidatorAddress): Promise<void> {
+  if (!(await ctx.apis.find(input.restApiId))) requireValidator({}, input.requestValidatorId);
+}
+
 export async function getRequestValidator(ctx: ManagementContext, input: ValidatorAddress): Promise<Record<string, unknown>> {
+  await requireApiOfValidator(ctx, input);
   const api = await ctx.apis.require(input.restApiId);
   return validatorView(requireValidator(api.requestValidators, input.requestValidatorId));
 }
@@ -44,16 +52,21 @@ const VALIDATOR_PATCH: PatchSpec = {
   validateRequestParameters: { kind: 'boolean' },
 };
 
+/** Recorded: test_invalid_update_request_validator_operations. */
+const VALIDATOR_PATHS = ['/name', '/validateRequestParameters', '/validateRequestBody'];
+
 export async function updateRequestValidator(ctx: ManagementContext, input: ValidatorAddress & { patchOperations?: PatchOperation[] }): Promise<Record<string, unknown>> {
+  await requireApiOfValidator(ctx, input);
   return ctx.apis.edit(input.restApiId, (api) => {
     const validator = requireValidator(api.requestValidators, input.requestValidatorId);
-    applyPatch(validator as unknown as Record<string, unknown>, VALIDATOR_PATCH, input.patchOperations);
-    if (!validator.name) throw badRequest('Invalid Request Validator name specified');
+    applyPatch(validator as unknown as Record<string, unknown>, VALIDATOR_PATCH, input.patchOperations, { order: VALIDATOR_PATHS });
+    if (!validator.name) throw badRequest('Request Validator name cannot be blank');
     return validatorView(validator as RequestValidator);
   });
 }
 
 export async function deleteRequestValidator(ctx: ManagementContext, input: ValidatorAddress): Promise<void> {
+  await requireApiOfValidator(ctx, input);
   await ctx.apis.edit(input.restApiId, (api) => {
     requireValidator(api.requestValidators, input.requestValidatorId);
     for (const resource of Object.values(api.resources)) {

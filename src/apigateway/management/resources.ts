@@ -36,7 +36,8 @@ function checkPlacement(resources: Resources, resource: { id?: string; pathPart:
   const problem = checkPathPart(resource.pathPart, true);
   if (problem) throw badRequest(problem);
   if (parent.pathPart.endsWith('+}')) {
-    throw badRequest(`Cannot create a child of a resource with a greedy path variable: ${parent.path}`);
+    // AWS names the greedy part, not the path (recorded: test_create_proxy_resource_validation).
+    throw badRequest(`Cannot create a child of a resource with a greedy path variable: ${parent.pathPart}`);
   }
   for (const sibling of Object.values(resources)) {
     if (sibling.parentId !== parent.id || sibling.id === resource.id) continue;
@@ -69,14 +70,23 @@ function repath(resources: Resources, root: Draft<Resource>): void {
 }
 
 const RESOURCE_PATCH: PatchSpec = { pathPart: { kind: 'string' }, parentId: { kind: 'string' } };
+/** The paths as AWS lists them (recorded: test_update_resource_behaviour). */
+const RESOURCE_PATHS = ['/parentId', '/pathPart'];
 
 export async function updateResource(ctx: ManagementContext, input: ResourceAddress & { patchOperations?: PatchOperation[] }): Promise<Record<string, unknown>> {
   return editResource(ctx, input, (resource, api) => {
-    if (resource.parentId === undefined) throw badRequest('Root resource cannot be updated');
-    applyPatch(resource as unknown as Record<string, unknown>, RESOURCE_PATCH, input.patchOperations);
+    if (resource.parentId === undefined) {
+      // The root's own refusals name the field (recorded: test_update_resource_on_root).
+      for (const op of input.patchOperations ?? []) {
+        const field = op.path === '/pathPart' ? 'pathPart' : op.path === '/parentId' ? 'parentId' : undefined;
+        if (field && op.op === 'replace') throw badRequest(`Root resource cannot update its ${field}.`);
+      }
+    }
+    applyPatch(resource as unknown as Record<string, unknown>, RESOURCE_PATCH, input.patchOperations, { order: RESOURCE_PATHS });
+    if (resource.parentId === undefined) return resourceView(resource as Resource, false);
     const parent = requireResource(api.resources, resource.parentId ?? '');
     for (let p: Draft<Resource> | undefined = parent; p; p = p.parentId ? api.resources[p.parentId] : undefined) {
-      if (p.id === resource.id) throw badRequest('Invalid parent: a resource cannot be moved under itself');
+      if (p.id === resource.id) throw badRequest('Resources cannot be cyclical.');
     }
     checkPlacement(api.resources, resource, parent);
     resource.path = childPath(parent.path, resource.pathPart);

@@ -3,6 +3,7 @@
  * ImportRestApi (`POST /restapis?mode=import`) and PutRestApi
  * (`PUT /restapis/{id}?mode=overwrite|merge`).
  */
+import type { Draft } from '../api-store.js';
 import { badRequest } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Model, RestApi } from '../model.js';
@@ -38,15 +39,41 @@ interface CreateRestApiInput {
   binaryMediaTypes?: string[];
   minimumCompressionSize?: number;
   apiKeySource?: 'HEADER' | 'AUTHORIZER';
-  endpointConfiguration?: { types?: string[]; vpcEndpointIds?: string[] };
+  endpointConfiguration?: { types?: string[]; ipAddressType?: string; vpcEndpointIds?: string[] };
   policy?: string;
   tags?: Record<string, string>;
   disableExecuteApiEndpoint?: boolean;
   cloneFrom?: string;
 }
 
-export async function createRestApi(ctx: ManagementContext, input: CreateRestApiInput): Promise<Record<string, unknown>> {
+const MAX_COMPRESSION = 10_485_760;
+const COMPRESSION_REFUSAL = `Invalid minimum compression size, must be between 0 and ${MAX_COMPRESSION}`;
+
+/** An endpoint type's IP address type unless told: dualstack for PRIVATE (the only one it takes), ipv4 for the others. */
+export const defaultIpAddressType = (type: string | undefined): string => (type === 'PRIVATE' ? 'dualstack' : 'ipv4');
+const PRIVATE_NEEDS_DUALSTACK = 'Only dualstack ipAddressType is supported for Private APIs.';
+
+/**
+ * CreateRestApi's checks, in AWS's order (recorded in localstack/localstack test_apigateway_api.snapshot.json,
+ * TestApiGatewayApiRestApi::test_create_rest_api_with_optional_params, _with_endpoint_configuration, _private_type).
+ */
+function checkCreate(input: CreateRestApiInput): void {
   if (input.name.trim() === '') throw badRequest('Invalid REST API name specified');
+  if (input.description === '') throw badRequest('Description cannot be an empty string');
+  const size = input.minimumCompressionSize;
+  if (size !== undefined && (size < 0 || size > MAX_COMPRESSION)) throw badRequest(COMPRESSION_REFUSAL);
+  const config = input.endpointConfiguration;
+  if (config?.types !== undefined) {
+    if (config.types.length === 0) throw badRequest('REGIONAL Configuration and EDGE Configuration cannot be both DISABLED.');
+    if (config.types.length > 1) throw badRequest('Cannot create an api with multiple Endpoint Types.');
+  }
+  if (config?.types?.[0] === 'PRIVATE' && config.ipAddressType !== undefined && config.ipAddressType !== 'dualstack') {
+    throw badRequest(PRIVATE_NEEDS_DUALSTACK);
+  }
+}
+
+export async function createRestApi(ctx: ManagementContext, input: CreateRestApiInput): Promise<Record<string, unknown>> {
+  checkCreate(input);
   if (input.policy !== undefined) checkApiPolicy(input.policy);
   const id = newId();
   let api: RestApi;
@@ -75,13 +102,22 @@ export async function createRestApi(ctx: ManagementContext, input: CreateRestApi
     ...(input.description !== undefined ? { description: input.description } : {}),
     ...(input.version !== undefined ? { version: input.version } : {}),
     ...(input.minimumCompressionSize !== undefined ? { minimumCompressionSize: input.minimumCompressionSize } : {}),
-    ...(input.endpointConfiguration ? { endpointConfiguration: { types: input.endpointConfiguration.types ?? ['EDGE'], ...(input.endpointConfiguration.vpcEndpointIds ? { vpcEndpointIds: input.endpointConfiguration.vpcEndpointIds } : {}) } } : {}),
+    ...(input.endpointConfiguration ? { endpointConfiguration: endpointConfigurationOf(input.endpointConfiguration) } : {}),
     ...(input.policy !== undefined ? { policy: input.policy } : {}),
     ...(input.tags ? { tags: input.tags } : {}),
     ...(input.disableExecuteApiEndpoint !== undefined ? { disableExecuteApiEndpoint: input.disableExecuteApiEndpoint } : {}),
   };
   await ctx.apis.put(api);
   return restApiView(api);
+}
+
+function endpointConfigurationOf(config: NonNullable<CreateRestApiInput['endpointConfiguration']>): NonNullable<RestApi['endpointConfiguration']> {
+  const types = config.types ?? ['EDGE'];
+  return {
+    types,
+    ipAddressType: config.ipAddressType ?? defaultIpAddressType(types[0]),
+    ...(config.vpcEndpointIds ? { vpcEndpointIds: config.vpcEndpointIds } : {}),
+  };
 }
 
 export async function getRestApi(ctx: ManagementContext, input: { restApiId: string }): Promise<Record<string, unknown>> {
@@ -99,18 +135,50 @@ const REST_API_PATCH: PatchSpec = {
   version: { kind: 'string', ops: ['add', 'replace', 'remove'] },
   policy: { kind: 'string', ops: ['add', 'replace', 'remove'] },
   apiKeySource: { kind: 'string', values: ['HEADER', 'AUTHORIZER'] },
-  minimumCompressionSize: { kind: 'integer', ops: ['replace', 'remove'], min: 0, max: 10_485_760 },
+  minimumCompressionSize: { kind: 'integer', min: 0, max: MAX_COMPRESSION, invalid: COMPRESSION_REFUSAL },
   binaryMediaTypes: { kind: 'set' },
   disableExecuteApiEndpoint: { kind: 'boolean' },
 };
 
+const ENDPOINT_TYPES = ['REGIONAL', 'EDGE', 'PRIVATE'];
+
+/**
+ * `/endpointConfiguration/types/0` and `/endpointConfiguration/ipAddressType`, as AWS takes them
+ * (recorded: TestApiGatewayApiRestApi::test_update_rest_api_ip_address_type): replace only; an API
+ * that becomes PRIVATE becomes dualstack, which is all PRIVATE takes.
+ */
+function patchEndpoint(api: Draft<RestApi>, op: PatchOperation, segments: readonly string[]): boolean {
+  if (segments[0] !== 'endpointConfiguration') return false;
+  const config = { types: ['EDGE'], ...api.endpointConfiguration } as { types: string[]; ipAddressType?: string; vpcEndpointIds?: string[] };
+  const value = op.value ?? '';
+  const where = segments.slice(1).join('/');
+  if (where === 'types/0') {
+    if (op.op !== 'replace') throw badRequest("Invalid patch operation specified. Must be 'add'|'remove'|'replace'");
+    if (!ENDPOINT_TYPES.includes(value)) throw badRequest(`Invalid EndpointTypes specified. Valid options are ${ENDPOINT_TYPES.join(',')}`);
+    api.endpointConfiguration = { ...config, types: [value], ipAddressType: value === 'PRIVATE' ? 'dualstack' : (config.ipAddressType ?? 'ipv4') };
+    return true;
+  }
+  if (where === 'ipAddressType') {
+    if (op.op !== 'replace') throw badRequest('Invalid patch operation specified. Must be one of: [replace]');
+    if (value !== 'ipv4' && value !== 'dualstack') throw badRequest('ipAddressType must be either ipv4 or dualstack.');
+    if (config.types[0] === 'PRIVATE' && value !== 'dualstack') throw badRequest(PRIVATE_NEEDS_DUALSTACK);
+    api.endpointConfiguration = { ...config, ipAddressType: value };
+    return true;
+  }
+  return false;
+}
+
 export async function updateRestApi(ctx: ManagementContext, input: { restApiId: string; patchOperations?: PatchOperation[] }): Promise<Record<string, unknown>> {
   return ctx.apis.edit(input.restApiId, (api) => {
     const policyBefore = api.policy;
-    applyPatch(api as unknown as Record<string, unknown>, REST_API_PATCH, input.patchOperations);
+    applyPatch(api as unknown as Record<string, unknown>, REST_API_PATCH, input.patchOperations, {
+      style: 'plain',
+      fallback: (op, segments) => patchEndpoint(api, op, segments),
+    });
     if (typeof api.name !== 'string' || api.name.trim() === '') throw badRequest('Invalid REST API name specified');
     if (api.policy !== undefined && api.policy !== policyBefore) checkApiPolicy(api.policy);
-    return restApiView(api as RestApi);
+    // UpdateRestApi's answer always carries the tags, `{}` when there are none (recorded: test_update_rest_api_*).
+    return { ...restApiView(api as RestApi), tags: { ...api.tags } };
   });
 }
 

@@ -27,6 +27,7 @@ import * as restApis from './rest-apis.js';
 import * as stages from './stages.js';
 import * as tags from './tags.js';
 import { testInvokeMethod } from './test-invoke.js';
+import { validateApiGatewayInput } from './validation.js';
 
 export const apiGatewayModel = loadServiceModel('apigateway-2015-07-09.json');
 
@@ -129,8 +130,14 @@ export function createManagementService(ctx: ManagementContext, access: AccessCo
         throw e;
       }
     },
-    // API Gateway answers malformed and invalid input with BadRequestException, in Coral's wording.
-    inputError: (message: string) => new AwsError('BadRequestException', message, 400),
+    // Coral's answers to malformed and invalid input, as AWS recorded them: SerializationException
+    // for a value of the wrong type (numbers are Coral's TruncatingBigNumber there), ValidationException
+    // for one the model refuses (checked by validateApiGatewayInput).
+    inputError: (message: string, kind: 'serialization' | 'validation') =>
+      kind === 'serialization'
+        ? new AwsError('SerializationException', message.replace('class java.math.BigDecimal ', 'class com.amazon.coral.value.json.numbers.TruncatingBigNumber '), 400)
+        : new AwsError('ValidationException', message, 400),
+    validate: (operation, input) => validateApiGatewayInput(apiGatewayModel, operation, input),
     notImplemented: (operation: string) =>
       new AwsError('BadRequestException', `Sluice does not implement the API Gateway operation ${operation}`, 400),
     onInternalError: (e: unknown) => onInternalError?.(e),

@@ -1,5 +1,5 @@
 /** Stages: named pointers at deployments, with their variables and settings. */
-import { conflict } from '../errors.js';
+import { badRequest, conflict } from '../errors.js';
 import type { Stage } from '../model.js';
 import type { ApiAddress } from './addressing.js';
 import type { ManagementContext } from './context.js';
@@ -58,6 +58,8 @@ const STAGE_PATCH: PatchSpec = {
   tracingEnabled: { kind: 'boolean' },
   cacheClusterEnabled: { kind: 'boolean' },
   documentationVersion: { kind: 'string', ops: ['add', 'replace', 'remove'] },
+  cacheClusterSize: { kind: 'string' },
+  clientCertificateId: { kind: 'string', ops: ['add', 'replace', 'remove'] },
 };
 
 /** Method settings patch paths (`/{resourcePath}/{method}/logging/loglevel`) and the MethodSetting field each sets. */
@@ -74,19 +76,72 @@ const METHOD_SETTINGS: Record<string, { field: string; type: 'boolean' | 'number
   'caching/unauthorizedCacheControlHeaderStrategy': { field: 'unauthorizedCacheControlHeaderStrategy', type: 'string' },
 };
 
-export async function updateStage(ctx: ManagementContext, input: StageAddress & { patchOperations?: PatchOperation[] }): Promise<Record<string, unknown>> {
-  const stage = structuredClone(await requireStage(ctx, input.restApiId, input.stageName)) as Stage & Record<string, unknown>;
-  const methodSettings: Record<string, Record<string, unknown>> = { ...stage.methodSettings };
-  applyPatch(stage, STAGE_PATCH, input.patchOperations, (op, segments) => {
+/** AWS's list of the paths a stage takes, verbatim (recorded: localstack test_apigateway_common.snapshot.json, TestStages::test_create_update_stages). */
+const STAGE_PATHS =
+  '[/deploymentId, /description, /cacheClusterEnabled, /cacheClusterSize, /clientCertificateId, /accessLogSettings, /accessLogSettings/destinationArn, /accessLogSettings/format, ' +
+  '/{resourcePath}/{httpMethod}/metrics/enabled, /{resourcePath}/{httpMethod}/logging/dataTrace, /{resourcePath}/{httpMethod}/logging/loglevel, ' +
+  '/{resourcePath}/{httpMethod}/throttling/burstLimit/{resourcePath}/{httpMethod}/throttling/rateLimit/{resourcePath}/{httpMethod}/caching/ttlInSeconds, ' +
+  '/{resourcePath}/{httpMethod}/caching/enabled, /{resourcePath}/{httpMethod}/caching/dataEncrypted, /{resourcePath}/{httpMethod}/caching/requireAuthorizationForCacheControl, ' +
+  '/{resourcePath}/{httpMethod}/caching/unauthorizedCacheControlHeaderStrategy, /*/*/metrics/enabled, /*/*/logging/dataTrace, /*/*/logging/loglevel, ' +
+  '/*/*/throttling/burstLimit /*/*/throttling/rateLimit /*/*/caching/ttlInSeconds, /*/*/caching/enabled, /*/*/caching/dataEncrypted, ' +
+  '/*/*/caching/requireAuthorizationForCacheControl, /*/*/caching/unauthorizedCacheControlHeaderStrategy, /variables/{variable_name}, /tracingEnabled]';
+
+const ACCESS_LOG_FIELDS = ['destinationArn', 'format'];
+const nothingToRemove = (what: string): Error => badRequest(`Cannot remove method setting ${what} because there is no method setting for this method `);
+
+/**
+ * The stage paths outside STAGE_PATCH: access log settings, method settings, and AWS's refusals
+ * of the rest (recorded: test_apigateway_api TestApiGatewayStage::test_stage_access_log_settings(_validation),
+ * test_apigateway_common TestStages::test_create_update_stages, test_update_stage_remove_wildcard).
+ */
+function patchStageSettings(
+  stage: Record<string, unknown>,
+  methodSettings: Record<string, Record<string, unknown>>,
+  op: PatchOperation,
+  segments: readonly string[],
+): true {
+  const path = op.path ?? '';
+  if (segments[0] === 'accessLogSettings') {
+    const field = segments.length === 2 ? segments[1]! : undefined;
+    if (op.op === 'remove') {
+      if (segments.length === 1) {
+        delete stage['accessLogSettings'];
+        return true;
+      }
+      throw nothingToRemove(segments.join('/'));
+    }
+    if ((op.op === 'add' || op.op === 'replace') && field !== undefined && ACCESS_LOG_FIELDS.includes(field)) {
+      if (!op.value) throw badRequest('Access Log value must not be empty');
+      stage['accessLogSettings'] = { ...(stage['accessLogSettings'] as object | undefined), [field]: op.value };
+      return true;
+    }
+    throw badRequest('Invalid accessLogSettings path. Must be one of : [/accessLogSettings/destinationArn, /accessLogSettings/format]');
+  }
+  // Method settings: `/{resourcePath}/{httpMethod}/{setting}` ("~1pets" is the resource "/pets"; "*/*" all methods).
+  const key = segments.length >= 2 ? `${segments[0]!.replace(/^\//, '') || '*'}/${segments[1]}` : undefined;
+  const setting = METHOD_SETTINGS[segments.slice(2).join('/')];
+  if (op.op === 'replace' && key && setting && segments.length === 4) {
     // Settings are recorded as AWS returns them; Sluice doesn't log, meter, throttle or cache per method.
-    const setting = METHOD_SETTINGS[segments.slice(2).join('/')];
-    if (!setting || segments.length !== 4 || op.op !== 'replace') return false;
-    const key = `${segments[0]!.replace(/^\//, '') || '*'}/${segments[1]}`;
     const raw = op.value ?? '';
     const value = setting.type === 'boolean' ? raw === 'true' : setting.type === 'number' ? Number(raw) : raw;
     methodSettings[key] = { ...methodSettings[key], [setting.field]: value };
     return true;
-  });
+  }
+  if (op.op === 'remove') {
+    if (key && segments.length === 2 && methodSettings[key]) {
+      delete methodSettings[key];
+      return true;
+    }
+    throw nothingToRemove(path.replace(/^\//, ''));
+  }
+  if (op.op === 'add') throw badRequest(`Invalid add operation with path: ${path}`);
+  throw badRequest(`Invalid method setting path: ${path}. Must be one of: ${STAGE_PATHS}`);
+}
+
+export async function updateStage(ctx: ManagementContext, input: StageAddress & { patchOperations?: PatchOperation[] }): Promise<Record<string, unknown>> {
+  const stage = structuredClone(await requireStage(ctx, input.restApiId, input.stageName)) as Stage & Record<string, unknown>;
+  const methodSettings: Record<string, Record<string, unknown>> = { ...stage.methodSettings };
+  applyPatch(stage, STAGE_PATCH, input.patchOperations, (op, segments) => patchStageSettings(stage, methodSettings, op, segments));
   const deployment = await requireDeployment(ctx, input.restApiId, stage.deploymentId);
   const updated: Stage = { ...stage, methodSettings, lastUpdatedDate: Math.floor(Date.now() / 1000) };
   await ctx.stages.put(updated, deployment);

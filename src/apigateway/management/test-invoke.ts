@@ -8,7 +8,8 @@ import { compileStage, type CompiledStage } from '../compiled-stage.js';
 import { badRequest } from '../errors.js';
 import { canonicalHeaderName } from '../execute.js';
 import type { RestApi } from '../model.js';
-import { readMethod, type MethodAddress } from './addressing.js';
+import { requireApiOfResource, type MethodAddress } from './addressing.js';
+import { requireMethod, requireResource } from './lookups.js';
 import type { ManagementContext } from './context.js';
 
 const TEST_STAGE = 'test-invoke-stage';
@@ -43,7 +44,10 @@ interface TestInvokeInput extends MethodAddress {
 }
 
 export async function testInvokeMethod(ctx: ManagementContext, input: TestInvokeInput): Promise<Record<string, unknown>> {
-  const { api, resource } = await readMethod(ctx, input);
+  // A concrete verb reaches the resource's ANY method, as a call would (recorded: test_failed_invoke_test_method).
+  const api = await requireApiOfResource(ctx, input.restApiId);
+  const resource = requireResource(api.resources, input.resourceId);
+  requireMethod({ resourceMethods: { ...(resource.resourceMethods.ANY ? { [input.httpMethod]: resource.resourceMethods.ANY } : {}), ...resource.resourceMethods } }, input.httpMethod);
   const target = input.pathWithQueryString || resource.path;
   const q = target.indexOf('?');
   const headers: Record<string, string> = {};

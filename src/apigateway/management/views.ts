@@ -25,11 +25,21 @@ export function restApiView(api: RestApi): Wire {
     binaryMediaTypes: api.binaryMediaTypes.length ? api.binaryMediaTypes : undefined,
     minimumCompressionSize: api.minimumCompressionSize,
     apiKeySource: api.apiKeySource,
-    endpointConfiguration: api.endpointConfiguration ?? { types: ['EDGE'] },
+    endpointConfiguration: endpointConfigurationView(api.endpointConfiguration),
     policy: api.policy,
     tags: nonEmpty(api.tags),
     disableExecuteApiEndpoint: api.disableExecuteApiEndpoint ?? false,
     rootResourceId: api.rootResourceId,
+  };
+}
+
+/** AWS names the IP address type of every API: dualstack for PRIVATE (all it takes), ipv4 unless told otherwise. */
+function endpointConfigurationView(config: RestApi['endpointConfiguration']): Wire {
+  const types = config?.types ?? ['EDGE'];
+  return {
+    types,
+    ipAddressType: config?.ipAddressType ?? (types[0] === 'PRIVATE' ? 'dualstack' : 'ipv4'),
+    ...(config?.vpcEndpointIds ? { vpcEndpointIds: config.vpcEndpointIds } : {}),
   };
 }
 
@@ -52,7 +62,8 @@ export function methodView(m: Method): Wire {
   return {
     httpMethod: m.httpMethod,
     authorizationType: m.authorizationType,
-    authorizerId: m.authorizerId,
+    // AWS keeps an authorizer only for the types that use one (recorded: test_update_method_validation "skip-auth-id-with-wrong-type").
+    authorizerId: m.authorizationType === 'CUSTOM' || m.authorizationType === 'COGNITO_USER_POOLS' ? m.authorizerId : undefined,
     apiKeyRequired: m.apiKeyRequired,
     requestValidatorId: m.requestValidatorId,
     operationName: m.operationName,
@@ -64,10 +75,11 @@ export function methodView(m: Method): Wire {
 }
 
 export function methodResponseView(r: MethodResponse): Wire {
+  const shown = (k: 'responseParameters' | 'responseModels'): object | undefined => (r.shownEmpty?.includes(k) ? r[k] : nonEmpty(r[k]));
   return {
     statusCode: r.statusCode,
-    responseParameters: nonEmpty(r.responseParameters),
-    responseModels: nonEmpty(r.responseModels),
+    responseParameters: shown('responseParameters'),
+    responseModels: shown('responseModels'),
   };
 }
 
@@ -99,25 +111,29 @@ function connectionOf(i: Integration): Wire {
 }
 
 export function integrationResponseView(r: IntegrationResponse): Wire {
+  // An empty template is kept as null (recorded: test_put_integration_response_templates).
+  const templates = nonEmpty(r.responseTemplates);
   return {
     statusCode: r.statusCode,
     selectionPattern: r.selectionPattern,
     responseParameters: nonEmpty(r.responseParameters),
-    responseTemplates: nonEmpty(r.responseTemplates),
+    responseTemplates: templates && Object.fromEntries(Object.entries(templates).map(([k, v]) => [k, v === '' ? null : v])),
     contentHandling: r.contentHandling,
   };
 }
 
+/** An empty description is left out, as AWS leaves it out (recorded: test_put_method_model, test_update_model). */
 export function modelView(m: Model): Wire {
-  return { id: m.id, name: m.name, description: m.description, schema: m.schema, contentType: m.contentType };
+  return { id: m.id, name: m.name, description: m.description || undefined, schema: m.schema, contentType: m.contentType };
 }
 
 export function validatorView(v: RequestValidator): Wire {
   return { id: v.id, name: v.name, validateRequestBody: v.validateRequestBody, validateRequestParameters: v.validateRequestParameters };
 }
 
-const DEFAULT_GATEWAY_TEMPLATE = { 'application/json': '{"message":$context.error.messageString}' };
-const DEFAULT_GATEWAY_STATUS: Partial<Record<GatewayResponseType, string>> = {
+/** AWS's default template of every gateway response type (recorded: test_gateway_response_crud). */
+export const DEFAULT_GATEWAY_TEMPLATES: Readonly<Record<string, string>> = { 'application/json': '{"message":$context.error.messageString}' };
+export const DEFAULT_GATEWAY_STATUS: Partial<Record<GatewayResponseType, string>> = {
   ACCESS_DENIED: '403', API_CONFIGURATION_ERROR: '500', AUTHORIZER_CONFIGURATION_ERROR: '500', AUTHORIZER_FAILURE: '500',
   BAD_REQUEST_PARAMETERS: '400', BAD_REQUEST_BODY: '400', EXPIRED_TOKEN: '403', INTEGRATION_FAILURE: '504',
   INTEGRATION_TIMEOUT: '504', INVALID_API_KEY: '403', INVALID_SIGNATURE: '403', MISSING_AUTHENTICATION_TOKEN: '403',
@@ -125,23 +141,38 @@ const DEFAULT_GATEWAY_STATUS: Partial<Record<GatewayResponseType, string>> = {
   UNSUPPORTED_MEDIA_TYPE: '415', WAF_FILTERED: '403',
 };
 
-/** A customised gateway response, or the type's default (`defaultResponse: true`) when the API doesn't customise it. */
-export function gatewayResponseView(type: GatewayResponseType, custom: GatewayResponse | undefined): Wire {
-  if (custom) {
-    return {
-      responseType: type,
-      statusCode: custom.statusCode,
-      responseParameters: custom.responseParameters,
-      responseTemplates: custom.responseTemplates,
-      defaultResponse: false,
-    };
+export interface EffectiveGatewayResponse {
+  readonly statusCode?: string;
+  readonly responseParameters: Record<string, string>;
+  readonly responseTemplates: Record<string, string>;
+  readonly defaultResponse: boolean;
+}
+
+/**
+ * What a type answers: its customisation; else, for a 4xx/5xx type, a customised DEFAULT_4XX/DEFAULT_5XX
+ * (its status, parameters and templates, still `defaultResponse: true`); else the type's defaults
+ * (recorded: test_gateway_response_put "get-gateway-responses").
+ */
+export function effectiveGatewayResponse(type: GatewayResponseType, custom: RestApi['gatewayResponses']): EffectiveGatewayResponse {
+  const own = custom[type];
+  if (own) return { statusCode: own.statusCode, responseParameters: own.responseParameters, responseTemplates: own.responseTemplates, defaultResponse: false };
+  const status = DEFAULT_GATEWAY_STATUS[type];
+  const family = status?.startsWith('5') ? custom.DEFAULT_5XX : status?.startsWith('4') ? custom.DEFAULT_4XX : undefined;
+  if (family) {
+    return { statusCode: family.statusCode ?? status, responseParameters: family.responseParameters, responseTemplates: family.responseTemplates, defaultResponse: true };
   }
+  return { statusCode: status, responseParameters: {}, responseTemplates: { ...DEFAULT_GATEWAY_TEMPLATES }, defaultResponse: true };
+}
+
+/** A gateway response as GetGatewayResponse answers it. */
+export function gatewayResponseView(type: GatewayResponseType, custom: RestApi['gatewayResponses']): Wire {
+  const r = effectiveGatewayResponse(type, custom);
   return {
     responseType: type,
-    statusCode: DEFAULT_GATEWAY_STATUS[type],
-    responseParameters: {},
-    responseTemplates: DEFAULT_GATEWAY_TEMPLATE,
-    defaultResponse: true,
+    statusCode: r.statusCode,
+    responseParameters: r.responseParameters,
+    responseTemplates: r.responseTemplates,
+    defaultResponse: r.defaultResponse,
   };
 }
 
@@ -167,7 +198,10 @@ export function stageView(s: Stage): Wire {
     deploymentId: s.deploymentId,
     stageName: s.stageName,
     description: s.description,
+    accessLogSettings: s.accessLogSettings,
+    clientCertificateId: s.clientCertificateId,
     cacheClusterEnabled: s.cacheClusterEnabled ?? false,
+    cacheClusterSize: s.cacheClusterSize,
     cacheClusterStatus: 'NOT_AVAILABLE',
     methodSettings: s.methodSettings ?? {},
     variables: nonEmpty(s.variables),
