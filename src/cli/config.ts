@@ -47,7 +47,9 @@ export function addStartOptions(cmd: Command): Command {
     // iam: authentication and execution roles.
     .addOption(new Option('--auth <mode>', 'off | sigv4: verify SigV4 signatures and IAM policies on every call (default: off on loopback, sigv4 otherwise)').env('SLUICE_AUTH').choices(['off', 'sigv4']))
     .addOption(new Option('--iam <mode>', "enforce | off: API Gateway must assume integrations' execution roles and obey their policies").env('SLUICE_IAM').choices(['enforce', 'off']).default(d.iam))
-    .addOption(new Option('--insecure', 'allow --auth off on a non-loopback --host'));
+    .addOption(new Option('--insecure', 'allow --auth off on a non-loopback --host'))
+    .addOption(new Option('--init <file>', 'streams, consumers, IAM users/roles/policies and APIs to create at start if absent (YAML or JSON)').env('SLUICE_INIT'))
+    .addOption(new Option('--init-streams <list>', 'streams to create at start if absent: name:shards,...').env('SLUICE_INIT_STREAMS'));
 }
 
 export interface StartFlags {
@@ -71,6 +73,8 @@ export interface StartFlags {
   auth?: 'off' | 'sigv4';
   iam: 'enforce' | 'off';
   insecure?: boolean;
+  init?: string;
+  initStreams?: string;
 }
 
 /**
@@ -113,5 +117,7 @@ export function configFromFlags(f: StartFlags, env: NodeJS.ProcessEnv = process.
     insecure: flagOrEnv(f.insecure, 'SLUICE_INSECURE', env),
     rootAccessKeyId: env['SLUICE_ROOT_ACCESS_KEY_ID'] || undefined,
     rootSecretAccessKey: env['SLUICE_ROOT_SECRET_ACCESS_KEY'] || undefined,
+    init: f.init ? resolve(f.init) : undefined,
+    initStreams: f.initStreams || undefined,
   };
 }

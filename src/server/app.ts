@@ -11,6 +11,7 @@ import { createDispatcher } from './dispatcher.js';
 import { createHttpServer } from './http.js';
 import { createInternalService, type DeployedApi } from './internal.js';
 import type { Handler, Service, SluiceRequest } from './types.js';
+import { applyInit, InitError, readInitFile, streamsFromList, type InitSpec } from './init.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { dataDirFailure, listenFailure } from './startup-errors.js';
 import { version } from './version.js';
@@ -94,6 +95,9 @@ async function assemble(config: SluiceConfig, options: StartOptions, store: Sqli
 
   services.push(createInternalService({ version, deployedApis: () => deployedApis(), metrics: async () => ({ contentType: metrics.contentType, text: await metrics.text() }) }), kinesis);
 
+  // Declared start-up state, before the port opens: clients never see it half made.
+  await applyStartupState(config, { iam, apiGateway, dispatch, log });
+
   const server = createHttpServer(dispatch, logError);
   let port: number;
   try {
@@ -123,4 +127,28 @@ async function assemble(config: SluiceConfig, options: StartOptions, store: Sqli
       return closing;
     },
   };
+}
+
+/** --init and SLUICE_INIT_STREAMS: created through the public APIs, as the account root. */
+async function applyStartupState(
+  config: SluiceConfig,
+  deps: { iam: IamRuntime; apiGateway: ApiGateway; dispatch: Handler; log: (line: string) => void },
+): Promise<void> {
+  const specs: Array<{ spec: InitSpec; baseDir: string }> = [];
+  if (config.initStreams) specs.push({ spec: { streams: streamsFromList(config.initStreams) }, baseDir: process.cwd() });
+  if (config.init) specs.push(await readInitFile(config.init));
+  if (specs.length === 0) return;
+  const root: Identity = { principal: { kind: 'root', account: config.accountId } };
+  const target = {
+    dispatch: deps.dispatch,
+    asRoot: (req: SluiceRequest) => bindIdentity(req, root),
+    deployFile: (path: string, stage?: string) => deps.apiGateway.deployFile(path, stage ?? config.stage),
+    log: deps.log,
+  };
+  const accessKey = async (userName: string, id: string, secret: string): Promise<void> => {
+    if (!/^[A-Z0-9]{16,128}$/.test(id) || secret.length < 16) throw new InitError(`init: user ${userName}: an access key id is 16 to 128 capital letters and digits, and its secret at least 16 characters`);
+    if (deps.iam.iam.store.accessKeys.has(id)) return;
+    await deps.iam.iam.store.putAccessKey({ accessKeyId: id, secretAccessKey: secret, status: 'Active', createDate: Date.now(), owner: { kind: 'user', userName } });
+  };
+  for (const { spec, baseDir } of specs) await applyInit(target, spec, baseDir, accessKey);
 }

@@ -35,6 +35,10 @@ export interface SluiceConfig {
   /** Root credentials; generated at first start (and kept in the data dir) when absent. */
   readonly rootAccessKeyId?: string | undefined;
   readonly rootSecretAccessKey?: string | undefined;
+  /** A file of streams, IAM entities and APIs to create at start when absent (init.ts). */
+  readonly init?: string | undefined;
+  /** `name:shards,...`: streams to create at start when absent. */
+  readonly initStreams?: string | undefined;
 }
 
 export const defaultConfig: SluiceConfig = {

@@ -18,8 +18,9 @@
  * the step total and the clock, so the common case costs one subtraction per iteration.
  * Runtime helpers reach the meter of the render in progress through `active`. A render is
  * synchronous, so each thread has at most one in progress.
+ *
+ * This module is also bundled into the console (template linting), so it imports nothing from Node.
  */
-import { availableParallelism } from 'node:os';
 import { VtlBudgetError, type BudgetLimit } from './errors.js';
 
 export interface RenderLimits {
@@ -53,12 +54,6 @@ export const MAIN_THREAD_SLICE_MS = 20;
  * A render on the main thread that builds a longer string continues in a worker.
  */
 export const MAIN_THREAD_MAX_STRING_CHARS = 1024 * 1024;
-/**
- * Worker threads for renders that outgrow the main thread's slice: one per core beyond the main
- * thread's, at most 2. The main thread keeps a core to itself, so it answers other clients
- * promptly even while every worker is busy.
- */
-export const RENDER_WORKERS = Math.max(1, Math.min(2, availableParallelism() - 1));
 /** Renders waiting for a worker. Beyond this the gateway answers 429. */
 export const MAX_QUEUED_RENDERS = 16;
 /** Heap of each render worker (V8's old generation). A render that fills it fails with the memory budget. */

@@ -14,12 +14,20 @@
  *   that fills its heap (WORKER_HEAP_MB) dies the same way. Either way its render fails with the
  *   matching budget error, and a new worker replaces it when the next render needs one.
  */
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import {
-  MAX_QUEUED_RENDERS, RENDER_WORKERS, WATCHDOG_GRACE_MS, WORKER_HEAP_MB, budgetExceeded, heapExhausted, type RenderLimits,
+  MAX_QUEUED_RENDERS, WATCHDOG_GRACE_MS, WORKER_HEAP_MB, budgetExceeded, heapExhausted, type RenderLimits,
 } from './budget.js';
 import { VtlBudgetError, VtlOverloadError, VtlRenderError, type BudgetLimit } from './errors.js';
 import type { Overrides, RenderInput, RenderResult } from './index.js';
+
+/**
+ * Worker threads for renders that outgrow the main thread's slice: one per core beyond the main
+ * thread's, at most 2. The main thread keeps a core to itself, so it answers other clients
+ * promptly even while every worker is busy.
+ */
+export const RENDER_WORKERS = Math.max(1, Math.min(2, availableParallelism() - 1));
 
 /** Main thread → worker. */
 export interface RenderJob {
