@@ -6,18 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { defaultConfig } from '../server/config.js';
 import type { SluiceRequest } from '../server/types.js';
 import type { DocumentStore } from '../store/documents.js';
+import { SqliteStore } from '../store/sqlite.js';
 import { createApiGateway } from './index.js';
 
 function memoryStore(): DocumentStore {
-  const data = new Map<string, Map<string, unknown>>();
-  const kind = (k: string): Map<string, unknown> => data.get(k) ?? data.set(k, new Map()).get(k)!;
-  return {
-    async get<T>(k: string, id: string) { return kind(k).get(id) as T | undefined; },
-    async put(k, id, doc) { kind(k).set(id, structuredClone(doc)); },
-    async delete(k, id) { return kind(k).delete(id); },
-    async list<T>(k: string) { return [...kind(k)].sort(([a], [b]) => a.localeCompare(b)).map(([id, doc]) => ({ id, doc: doc as T })); },
-    async quarantine(k, id, reason) { kind(`quarantine:${k}`).set(id, { reason, document: kind(k).get(id) }); kind(k).delete(id); },
-  };
+  return new SqliteStore(undefined);
 }
 
 const EXAMPLE = fileURLToPath(new URL('../../../examples/kinesis-proxy/kinesis-proxy.yaml', import.meta.url));

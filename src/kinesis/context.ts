@@ -5,7 +5,7 @@ import type { StreamStore } from '../store/stream-store.js';
 import type { IteratorCodec } from './iterators.js';
 import type { Limiter } from './limits.js';
 import type { KinesisMetrics } from './metrics.js';
-import type { ShardNotifier } from './notifier.js';
+import type { ShardWakeups } from '../store/stream-store.js';
 import type { Subscriptions } from './subscriptions.js';
 import type { StreamMeta, StreamRegistry } from './streams.js';
 
@@ -21,7 +21,7 @@ export interface KinesisContext {
   readonly documents: DocumentStore;
   readonly iterators: IteratorCodec;
   readonly limits: KinesisLimits;
-  readonly notifier: ShardNotifier;
+  readonly notifier: ShardWakeups;
   readonly subscriptions: Subscriptions;
   readonly limiter: Limiter;
   /** CloudWatch's metrics, for /_sluice/metrics. */

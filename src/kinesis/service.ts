@@ -8,8 +8,9 @@ import { allowAll, type AccessControl } from '../iam/access.js';
 import type { AuthHook } from '../iam/guard.js';
 import { CBOR_TYPE, errorResponse, handleJsonRpc, type JsonRpcService, type OperationHandler } from '../protocol/json-rpc.js';
 import type { Service, SluiceRequest, SluiceResponse } from '../server/types.js';
-import type { DocumentStore } from '../store/documents.js';
-import type { StreamStore } from '../store/stream-store.js';
+import { AwsError } from '../protocol/errors.js';
+import { isRevisionConflict, isStoreUnavailable, retryOnConflict, type DocumentStore } from '../store/documents.js';
+import type { ShardWakeups, StreamStore } from '../store/stream-store.js';
 import * as consumers from './actions/consumers.js';
 import * as records from './actions/records.js';
 import * as resharding from './actions/resharding.js';
@@ -101,6 +102,32 @@ function handlersFor(ctx: KinesisContext): Record<string, Handler> {
   };
 }
 
+/** Actions that write stream documents: they are re-run when they lose a compare-and-set race to another writer. */
+const DOCUMENT_WRITERS = new Set(['CreateStream', 'DeleteStream', 'IncreaseStreamRetentionPeriod', 'DecreaseStreamRetentionPeriod',
+  'AddTagsToStream', 'RemoveTagsFromStream', 'TagResource', 'UntagResource', 'SplitShard', 'MergeShards', 'UpdateShardCount',
+  'UpdateStreamMode', 'RegisterStreamConsumer', 'DeregisterStreamConsumer', 'StartStreamEncryption', 'StopStreamEncryption',
+  'EnableEnhancedMonitoring', 'DisableEnhancedMonitoring', 'UpdateAccountSettings', 'PutResourcePolicy', 'DeleteResourcePolicy',
+  'UpdateMaxRecordSize', 'UpdateStreamWarmThroughput']);
+
+/**
+ * The store's failures as AWS answers them: a document writer that keeps
+ * losing races is told the resource is in use; a store that cannot answer
+ * with authority (cut off, no leader) is ServiceUnavailable, never a guess.
+ */
+function withStoreErrors(handlers: Record<string, Handler>): Record<string, Handler> {
+  const translate = (e: unknown): never => {
+    if (isStoreUnavailable(e)) throw new AwsError('ServiceUnavailable', 'The service is unavailable. Please try again.', 503);
+    if (isRevisionConflict(e)) throw new AwsError('ResourceInUseException', `The resource is being changed by another request; try again. (${e.message})`);
+    throw e;
+  };
+  return Object.fromEntries(Object.entries(handlers).map(([action, handler]): [string, Handler] => [action, DOCUMENT_WRITERS.has(action)
+    ? (input, call) => retryOnConflict(async () => handler(input, call)).catch(translate) as ReturnType<Handler>
+    : (input, call) => {
+        const result = handler(input, call);
+        return (result instanceof Promise ? result.catch(translate) : result) as ReturnType<Handler>;
+      }]));
+}
+
 /** Adds injected latency and control-plane rate limits in front of every action. */
 function withLimits(ctx: KinesisContext, handlers: Record<string, Handler>): Record<string, Handler> {
   const { limiter } = ctx;
@@ -138,7 +165,7 @@ export function isKinesisRequest(req: SluiceRequest): boolean {
   return action !== null && Object.hasOwn(kinesisModel.operations, action) && /json|cbor/.test(type);
 }
 
-export async function createKinesisService(options: KinesisOptions, store: StreamStore, documents: DocumentStore): Promise<KinesisService> {
+export async function createKinesisService(options: KinesisOptions, store: StreamStore, documents: DocumentStore, wakeups: ShardWakeups = new ShardNotifier()): Promise<KinesisService> {
   const registry = new StreamRegistry(options, options, documents, store);
   const iterators = new IteratorCodec(await store.secret('shard-iterators'));
   const ctx: KinesisContext = {
@@ -147,7 +174,7 @@ export async function createKinesisService(options: KinesisOptions, store: Strea
     documents,
     iterators,
     limits: { shardLimit: options.shardLimit, createStreamMs: options.createStreamMs },
-    notifier: new ShardNotifier(),
+    notifier: wakeups,
     subscriptions: new Subscriptions(),
     limiter: new Limiter(options.limits ?? noLimits, options.accountId),
     metrics: options.metrics ?? noMetrics,
@@ -159,7 +186,7 @@ export async function createKinesisService(options: KinesisOptions, store: Strea
   const access = options.access ?? allowAll;
   const rpc: JsonRpcService<KinesisTarget> = {
     model: kinesisModel,
-    handlers: withLimits(ctx, withMetrics(ctx, handlersFor(ctx))),
+    handlers: withLimits(ctx, withMetrics(ctx, withStoreErrors(handlersFor(ctx)))),
     authorize(operation, input, req) {
       const target = resolver.resolve(operation, input);
       if (access.checkedCaller(req)) access.require(req, permissionsFor(registry, operation, input, target), 'json');

@@ -4,7 +4,7 @@
  * DELETING → gone) on timers that survive restarts.
  */
 import { AwsError } from '../protocol/errors.js';
-import type { DocumentStore } from '../store/documents.js';
+import { isRevisionConflict, isStoreUnavailable, type DocumentChange, type DocumentStore } from '../store/documents.js';
 import type { StreamStore } from '../store/stream-store.js';
 import { formatSequence } from './sequence.js';
 import { pendingChangeProblem, streamDocProblem } from './stream-doc.js';
@@ -87,7 +87,12 @@ export const endingSequence = (s: ShardMeta): string | undefined =>
 
 export class StreamRegistry {
   private readonly streams = new Map<string, StreamMeta>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  /** The stored revision each cached stream object was read or written at (compare-and-set). */
+  private readonly revisions = new WeakMap<StreamMeta, number>();
+  /** One transition timer per stream name: any node finishes a transition whose deadline passed. */
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private unwatch: (() => void) | undefined;
+  private closed = false;
 
   /** Applies a stream's pending change when its UPDATING period ends (set by the resharding module). */
   applyPending: (meta: StreamMeta) => Promise<void> = async () => {};
@@ -105,27 +110,75 @@ export class StreamRegistry {
   /**
    * Loads persisted streams and resumes any transition that was under way. A
    * document that cannot be served is reported and set aside (its records
-   * stay on disk); a pending reshard that cannot be applied is dropped.
+   * stay on disk); a pending reshard that cannot be applied is dropped. From
+   * then on the store's change feed keeps the cache current (other nodes'
+   * creates, changes and deletes).
    */
   async load(shardLimit: number): Promise<void> {
-    for (const { id, doc } of await this.documents.list<StreamMeta>(KIND)) {
+    this.unwatch = this.documents.watch((c) => {
+      if (c.kind === KIND) this.onChange(c);
+    });
+    for (const { id, doc, revision } of await this.documents.listVersioned<StreamMeta>(KIND)) {
       const problem = streamDocProblem(doc);
       if (problem) {
         this.log(`kinesis: stream ${JSON.stringify(id)} could not be loaded: ${problem}; its document was set aside (kind quarantine:${KIND}), the rest of the server starts`);
         await this.documents.quarantine(KIND, id, problem);
         continue;
       }
+      this.adopt(doc, revision);
       if (doc.pending) {
         const bad = pendingChangeProblem(doc.pending, new Set(doc.shards.map((sh) => sh.index)), shardLimit);
         if (bad) {
           this.log(`kinesis: stream ${doc.name}: the reshard it was waiting for was dropped: ${bad}`);
           delete doc.pending;
-          await this.save(doc);
+          await this.save(doc).catch((e: unknown) => this.log(`kinesis: stream ${doc.name} could not be saved: ${String(e)}`));
         }
       }
-      this.streams.set(doc.name, doc);
-      this.scheduleTransition(doc);
     }
+  }
+
+  /** Takes a stored version into the cache if it is newer than the cached one. */
+  private adopt(doc: StreamMeta, revision: number, force = false): void {
+    const current = this.streams.get(doc.name);
+    if (current && !force && (this.revisions.get(current) ?? 0) >= revision) return;
+    this.revisions.set(doc, revision);
+    this.streams.set(doc.name, doc);
+    this.scheduleTransition(doc.name);
+  }
+
+  private forget(name: string, revision: number, force = false): void {
+    const current = this.streams.get(name);
+    if (!current || (!force && (this.revisions.get(current) ?? 0) >= revision)) return;
+    this.streams.delete(name);
+    const t = this.timers.get(name);
+    if (t) clearTimeout(t);
+    this.timers.delete(name);
+  }
+
+  /** A change from the store's feed (another node's write, or the echo of ours). */
+  private onChange(c: DocumentChange): void {
+    if (this.closed) return;
+    if (c.doc === undefined) return this.forget(c.id, c.revision);
+    const problem = streamDocProblem(c.doc);
+    if (problem) {
+      this.log(`kinesis: stream ${JSON.stringify(c.id)} changed to a document that cannot be served (${problem}); the previous state is kept`);
+      return;
+    }
+    this.adopt(c.doc as StreamMeta, c.revision);
+  }
+
+  /** Re-reads one stream from the store (after losing a race, or finding a shard sealed), replacing what is cached. */
+  async refresh(name: string): Promise<StreamMeta | undefined> {
+    const stored = await this.documents.getVersioned<StreamMeta>(KIND, name);
+    if (!stored) {
+      this.forget(name, Number.MAX_SAFE_INTEGER, true);
+      return undefined;
+    }
+    if (streamDocProblem(stored.doc)) return this.streams.get(name);
+    const current = this.streams.get(name);
+    // The stored copy wins over a cached one of the same revision: that one may hold an edit that was refused.
+    if (!current || (this.revisions.get(current) ?? 0) <= stored.revision) this.adopt(stored.doc, stored.revision, true);
+    return this.streams.get(name);
   }
 
   arnOf(name: string): string {
@@ -174,17 +227,49 @@ export class StreamRegistry {
     return s;
   }
 
-  /** Registers a new stream; it stays CREATING for `delayMs`. */
+  /**
+   * Registers a new stream: stored CREATING only if no stream of that name
+   * exists (compare-and-set: of two nodes creating one name, one wins and the
+   * other gets RevisionConflict), its shards made ready, then ACTIVE at once
+   * or after `delayMs`.
+   */
   async create(meta: StreamMeta, delayMs: number): Promise<void> {
-    meta.status = delayMs > 0 ? 'CREATING' : 'ACTIVE';
-    if (delayMs > 0) meta.statusUntilMs = Date.now() + delayMs;
-    this.streams.set(meta.name, meta);
-    await this.save(meta);
-    this.scheduleTransition(meta);
+    meta.status = 'CREATING';
+    meta.statusUntilMs = Date.now() + Math.max(0, delayMs);
+    let revision: number;
+    try {
+      revision = await this.documents.putIf(KIND, meta.name, meta, 0);
+    } catch (e) {
+      if (isRevisionConflict(e)) await this.refresh(meta.name);
+      throw e;
+    }
+    this.revisions.set(meta, revision);
+    const current = this.streams.get(meta.name);
+    if (!current || (this.revisions.get(current) ?? 0) < revision) this.streams.set(meta.name, meta);
+    await this.records.createShards(meta.id, meta.shards.map((sh) => sh.index), { retentionHours: meta.retentionHours });
+    if (delayMs > 0) this.scheduleTransition(meta.name);
+    else await this.finishTransition(meta.name, meta);
   }
 
+  /**
+   * Stores the stream if nobody changed it since this object was read
+   * (compare-and-set). On a conflict the cache is refreshed from the store and
+   * RevisionConflict is thrown: the caller decides again on the new state.
+   */
   async save(meta: StreamMeta): Promise<void> {
-    await this.documents.put(KIND, meta.name, meta);
+    let revision: number;
+    try {
+      revision = await this.documents.putIf(KIND, meta.name, meta, this.revisions.get(meta) ?? 0);
+    } catch (e) {
+      if (isRevisionConflict(e)) await this.refresh(meta.name);
+      throw e;
+    }
+    this.revisions.set(meta, revision);
+    const current = this.streams.get(meta.name);
+    if (!current || current === meta || (this.revisions.get(current) ?? 0) < revision) {
+      this.streams.set(meta.name, meta);
+      this.scheduleTransition(meta.name);
+    }
   }
 
   /** Enters a transitional status that ends after `delayMs`. */
@@ -193,12 +278,11 @@ export class StreamRegistry {
       // No visible transitional state: finish before answering.
       meta.status = status;
       meta.statusUntilMs = 0;
-      return this.finishTransition(meta);
+      return this.finishTransition(meta.name, meta);
     }
     meta.status = status;
     meta.statusUntilMs = Date.now() + delayMs;
     await this.save(meta);
-    this.scheduleTransition(meta);
   }
 
   get updateDelayMs(): number {
@@ -209,25 +293,38 @@ export class StreamRegistry {
     return this.delays.deleteStreamMs;
   }
 
-  private scheduleTransition(meta: StreamMeta): void {
-    if (meta.status === 'ACTIVE') return;
-    const wait = Math.max(0, (meta.statusUntilMs ?? 0) - Date.now());
+  private scheduleTransition(name: string, extraMs = 0): void {
+    const previous = this.timers.get(name);
+    if (previous) clearTimeout(previous);
+    this.timers.delete(name);
+    const meta = this.streams.get(name);
+    if (this.closed || !meta || meta.status === 'ACTIVE') return;
+    const wait = Math.max(0, (meta.statusUntilMs ?? 0) - Date.now()) + extraMs;
     const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.finishTransition(meta).catch((e: unknown) => this.transitionFailed(meta, e));
+      if (this.timers.get(name) === timer) this.timers.delete(name);
+      this.finishTransition(name).catch((e: unknown) => this.transitionFailed(name, e));
     }, wait);
     timer.unref();
-    this.timers.add(timer);
+    this.timers.set(name, timer);
   }
 
-  private async finishTransition(meta: StreamMeta): Promise<void> {
-    if (this.streams.get(meta.name) !== meta) return;
-    if (meta.statusUntilMs !== undefined && meta.statusUntilMs > Date.now()) return this.scheduleTransition(meta);
+  /**
+   * Finishes the stream's transition if its deadline passed. Idempotent, and
+   * safe to run on several nodes at once: each step can be repeated, and the
+   * final write is a compare-and-set that only one of them wins.
+   */
+  private async finishTransition(name: string, given?: StreamMeta): Promise<void> {
+    const meta = given ?? this.streams.get(name);
+    if (!meta || meta.status === 'ACTIVE' || this.closed) return;
+    if (meta.statusUntilMs !== undefined && meta.statusUntilMs > Date.now()) return this.scheduleTransition(name);
     if (meta.status === 'DELETING') {
-      this.streams.delete(meta.name);
-      await this.documents.delete(KIND, meta.name);
       await this.records.dropStream(meta.id);
+      await this.documents.deleteIf(KIND, name, this.revisions.get(meta) ?? 0);
+      if (this.streams.get(name) === meta) this.forget(name, Number.MAX_SAFE_INTEGER, true);
       return;
+    }
+    if (meta.status === 'CREATING') {
+      await this.records.createShards(meta.id, meta.shards.map((sh) => sh.index), { retentionHours: meta.retentionHours });
     }
     if (meta.pending) {
       await this.applyPending(meta);
@@ -239,21 +336,36 @@ export class StreamRegistry {
   }
 
   /**
-   * A transition whose work failed (a reshard that could not be applied) ends
-   * anyway: the change is dropped and the stream is ACTIVE as it was, rather
-   * than stuck, or crashing the process from a timer.
+   * A transition whose work failed. Lost to another node (conflict): that
+   * node finished it, or the stream changed; look again shortly. Otherwise (a
+   * reshard that could not be applied) it ends anyway: the change is dropped
+   * and the stream is ACTIVE as it was, rather than stuck, or crashing the
+   * process from a timer.
    */
-  private transitionFailed(meta: StreamMeta, e: unknown): void {
-    this.log(`kinesis: stream ${meta.name}: ${meta.status} could not finish (${e instanceof Error ? e.message : String(e)}); the change was dropped`);
-    if (this.streams.get(meta.name) !== meta || meta.status === 'DELETING') return;
+  private transitionFailed(name: string, e: unknown): void {
+    if (this.closed) return;
+    if (isRevisionConflict(e)) {
+      this.scheduleTransition(name, 50 + Math.random() * 100);
+      return;
+    }
+    const meta = this.streams.get(name);
+    this.log(`kinesis: stream ${name}: ${meta?.status ?? 'its transition'} could not finish (${e instanceof Error ? e.message : String(e)}); ${isStoreUnavailable(e) ? 'trying again' : 'the change was dropped'}`);
+    if (!meta || meta.status === 'DELETING' || meta.status === 'ACTIVE' || isStoreUnavailable(e)) {
+      if (meta && meta.status !== 'ACTIVE') this.scheduleTransition(name, 1000);
+      return;
+    }
     delete meta.pending;
     meta.status = 'ACTIVE';
     delete meta.statusUntilMs;
-    this.save(meta).catch((err: unknown) => this.log(`kinesis: stream ${meta.name} could not be saved: ${String(err)}`));
+    this.save(meta).catch((err: unknown) => {
+      if (!isRevisionConflict(err)) this.log(`kinesis: stream ${name} could not be saved: ${String(err)}`);
+    });
   }
 
   close(): void {
-    for (const t of this.timers) clearTimeout(t);
+    this.closed = true;
+    this.unwatch?.();
+    for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
   }
 }

@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import { BackgroundCheckpointer } from './checkpointer.js';
 import { createPrivateFile, lockDataDir, makePrivate, prepareDataDir, type DataDirLock } from './data-dir.js';
 import { ChunkWriter, entryDataLength, entryEnd, MAX_CHUNK_BYTES, MAX_CHUNK_RECORDS } from './chunk.js';
-import type { DocumentStore } from './documents.js';
-import type { Appended, NewRecord, ReadOptions, ReadResult, RecordRun, ShardRef, StreamStore } from './stream-store.js';
+import { RevisionConflict, type DocumentChange, type DocumentStore, type Versioned } from './documents.js';
+import { ShardSealed, type Appended, type NewRecord, type ReadOptions, type ReadResult, type RecordRun, type ShardRef, type StreamStore } from './stream-store.js';
 
 interface PendingAppend {
   readonly records: readonly NewRecord[];
@@ -49,10 +49,16 @@ export class SqliteStore implements StreamStore, DocumentStore {
   private pending: PendingAppend[] = [];
   private flushScheduled = false;
   private closed = false;
+  /** Shards closed for writes ("stream:shard"); one process per data dir, so memory is enough. */
+  private readonly sealed = new Set<string>();
+  /** The last document revision given out (revisions grow with every document write). */
+  private docRevision: number;
+  private readonly listeners = new Set<(change: DocumentChange) => void>();
 
   private readonly stmt: Record<
     | 'insertChunk' | 'chunkAtOrBefore' | 'chunksFrom' | 'tail' | 'firstChunkFrom' | 'countBelow' | 'deleteBelow' | 'deleteStreamChunks'
-    | 'docGet' | 'docPut' | 'docDelete' | 'docList' | 'metaGet' | 'metaPut',
+    | 'docGet' | 'docPut' | 'docDelete' | 'docList' | 'metaGet' | 'metaPut'
+    | 'docGetVersioned' | 'docListVersioned' | 'docInsert' | 'docUpdateIf' | 'docDeleteIf',
     Database.Statement
   >;
   private readonly commitBatch: (batch: PendingAppend[]) => Appended[][];
@@ -101,6 +107,12 @@ export class SqliteStore implements StreamStore, DocumentStore {
         PRIMARY KEY (kind, id)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `);
+    // Data dirs from before documents had revisions get the column, every existing document at revision 1 (0 means "absent").
+    const columns = this.db.prepare('PRAGMA table_info(documents)').all() as Array<{ name: string }>;
+    if (!columns.some((c) => c.name === 'revision')) {
+      this.db.exec('ALTER TABLE documents ADD COLUMN revision INTEGER NOT NULL DEFAULT 0; UPDATE documents SET revision = 1');
+    }
+    this.docRevision = (this.db.prepare('SELECT COALESCE(MAX(revision), 0) AS r FROM documents').get() as { r: number }).r;
     const p = (sql: string): Database.Statement => this.db.prepare(sql);
     this.stmt = {
       insertChunk: p('INSERT INTO chunks (stream, shard, first_n, last_n, arrival, records) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -112,7 +124,12 @@ export class SqliteStore implements StreamStore, DocumentStore {
       deleteBelow: p('DELETE FROM chunks WHERE stream = ? AND shard = ? AND first_n < ?'),
       deleteStreamChunks: p('DELETE FROM chunks WHERE rowid IN (SELECT rowid FROM chunks WHERE stream = ? LIMIT ?)'),
       docGet: p('SELECT doc FROM documents WHERE kind = ? AND id = ?'),
-      docPut: p('INSERT INTO documents (kind, id, doc) VALUES (?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET doc = excluded.doc'),
+      docPut: p('INSERT INTO documents (kind, id, doc, revision) VALUES (?, ?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET doc = excluded.doc, revision = excluded.revision'),
+      docGetVersioned: p('SELECT doc, revision FROM documents WHERE kind = ? AND id = ?'),
+      docListVersioned: p('SELECT id, doc, revision FROM documents WHERE kind = ? ORDER BY id'),
+      docInsert: p('INSERT INTO documents (kind, id, doc, revision) VALUES (?, ?, ?, ?) ON CONFLICT (kind, id) DO NOTHING'),
+      docUpdateIf: p('UPDATE documents SET doc = ?, revision = ? WHERE kind = ? AND id = ? AND revision = ?'),
+      docDeleteIf: p('DELETE FROM documents WHERE kind = ? AND id = ? AND revision = ?'),
       docDelete: p('DELETE FROM documents WHERE kind = ? AND id = ?'),
       docList: p('SELECT id, doc FROM documents WHERE kind = ? ORDER BY id'),
       metaGet: p('SELECT value FROM meta WHERE key = ?'),
@@ -150,6 +167,9 @@ export class SqliteStore implements StreamStore, DocumentStore {
 
   append(records: readonly NewRecord[]): Promise<Appended[]> {
     if (this.closed) return Promise.reject(new Error('store is closed'));
+    if (this.sealed.size > 0) {
+      for (const r of records) if (this.sealed.has(`${r.stream}:${r.shard}`)) return Promise.reject(new ShardSealed(r));
+    }
     return new Promise((resolve, reject) => {
       this.pending.push({ records, resolve, reject });
       if (!this.flushScheduled) {
@@ -163,6 +183,17 @@ export class SqliteStore implements StreamStore, DocumentStore {
 
   async barrier(): Promise<void> {
     await this.append([]);
+  }
+
+  createShards(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  async seal(ref: ShardRef): Promise<number> {
+    // Appends already queued are committed first; none can be queued for the shard after this.
+    await this.barrier();
+    this.sealed.add(`${ref.stream}:${ref.shard}`);
+    return this.tail(ref).n;
   }
 
   private flush(): void {
@@ -323,6 +354,7 @@ export class SqliteStore implements StreamStore, DocumentStore {
 
   async dropStream(stream: number): Promise<void> {
     this.tails.delete(stream);
+    for (const key of this.sealed) if (key.startsWith(`${stream}:`)) this.sealed.delete(key);
     while (!this.closed && this.stmt.deleteStreamChunks.run(stream, DELETE_BATCH).changes > 0) {
       await new Promise((r) => setImmediate(r));
     }
@@ -345,12 +377,78 @@ export class SqliteStore implements StreamStore, DocumentStore {
   }
 
   put<T>(kind: string, id: string, doc: T): Promise<void> {
-    this.stmt.docPut.run(kind, id, JSON.stringify(doc));
+    const text = JSON.stringify(doc);
+    const revision = ++this.docRevision;
+    this.stmt.docPut.run(kind, id, text, revision);
+    this.changed(kind, id, text, revision);
     return Promise.resolve();
   }
 
   delete(kind: string, id: string): Promise<boolean> {
-    return Promise.resolve(this.stmt.docDelete.run(kind, id).changes > 0);
+    const deleted = this.stmt.docDelete.run(kind, id).changes > 0;
+    if (deleted) this.changed(kind, id, undefined, ++this.docRevision);
+    return Promise.resolve(deleted);
+  }
+
+  getVersioned<T>(kind: string, id: string): Promise<Versioned<T> | undefined> {
+    const row = this.stmt.docGetVersioned.get(kind, id) as { doc: string; revision: number } | undefined;
+    return Promise.resolve(row ? { doc: JSON.parse(row.doc) as T, revision: row.revision } : undefined);
+  }
+
+  listVersioned<T>(kind: string): Promise<Array<Versioned<T> & { id: string }>> {
+    const rows = this.stmt.docListVersioned.all(kind) as Array<{ id: string; doc: string; revision: number }>;
+    const out: Array<Versioned<T> & { id: string }> = [];
+    for (const r of rows) {
+      try {
+        out.push({ id: r.id, doc: JSON.parse(r.doc) as T, revision: r.revision });
+      } catch (e) {
+        this.quarantineRow(kind, r.id, r.doc, `not JSON (${(e as Error).message})`);
+      }
+    }
+    return Promise.resolve(out);
+  }
+
+  putIf<T>(kind: string, id: string, doc: T, revision: number): Promise<number> {
+    const text = JSON.stringify(doc);
+    const next = this.docRevision + 1;
+    const changes = revision === 0
+      ? this.stmt.docInsert.run(kind, id, text, next).changes
+      : this.stmt.docUpdateIf.run(text, next, kind, id, revision).changes;
+    if (changes === 0) return Promise.reject(new RevisionConflict(kind, id, revision === 0 ? 'it exists' : `expected revision ${revision}`));
+    this.docRevision = next;
+    this.changed(kind, id, text, next);
+    return Promise.resolve(next);
+  }
+
+  deleteIf(kind: string, id: string, revision: number): Promise<void> {
+    if (this.stmt.docDeleteIf.run(kind, id, revision).changes > 0) {
+      this.changed(kind, id, undefined, ++this.docRevision);
+      return Promise.resolve();
+    }
+    const row = this.stmt.docGetVersioned.get(kind, id) as { revision: number } | undefined;
+    return row ? Promise.reject(new RevisionConflict(kind, id, `expected revision ${revision}, found ${row.revision}`)) : Promise.resolve();
+  }
+
+  watch(listener: (change: DocumentChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Tells watchers, after the writer's own continuation has run (so a cache
+   * that applied its write itself sees the echo as not newer).
+   */
+  private changed(kind: string, id: string, text: string | undefined, revision: number): void {
+    if (this.listeners.size === 0) return;
+    setImmediate(() => {
+      let doc: unknown;
+      try {
+        doc = text === undefined ? undefined : JSON.parse(text);
+      } catch {
+        return;
+      }
+      for (const l of this.listeners) l({ kind, id, doc, revision });
+    });
   }
 
   list<T>(kind: string): Promise<Array<{ id: string; doc: T }>> {
@@ -375,9 +473,10 @@ export class SqliteStore implements StreamStore, DocumentStore {
   private quarantineRow(kind: string, id: string, raw: string, reason: string): void {
     const aside = JSON.stringify({ reason, quarantinedAt: new Date().toISOString(), document: raw });
     this.db.transaction(() => {
-      this.stmt.docPut.run(`quarantine:${kind}`, id, aside);
+      this.stmt.docPut.run(`quarantine:${kind}`, id, aside, ++this.docRevision);
       this.stmt.docDelete.run(kind, id);
     })();
+    this.changed(kind, id, undefined, ++this.docRevision);
     this.reportProblem(`store: ${kind} ${JSON.stringify(id)} in ${this.file ?? 'memory'} (table documents) could not be loaded: ${reason}; it was moved to kind quarantine:${kind}`);
   }
 

@@ -69,10 +69,32 @@ export interface ReadOptions {
   readonly to?: number;
 }
 
+export interface ShardOptions {
+  /** Records older than this are deleted by the store (a cluster engine enforces it itself). */
+  readonly retentionHours: number;
+}
+
 export interface StreamStore {
-  /** A fresh, never-used stream storage id. */
+  /** A fresh, never-used stream storage id (unique across every process sharing the store). */
   allocateStreamId(): Promise<number>;
-  /** Appends durably: when the promise resolves, every record is on disk. Results are in input order. */
+  /**
+   * Makes the shards ready to take records (idempotent: shards that exist are
+   * left as they are). The embedded store needs nothing; a cluster store
+   * creates their replicated logs.
+   */
+  createShards(stream: number, shards: readonly number[], options: ShardOptions): Promise<void>;
+  /**
+   * Closes a shard for writes, everywhere: appends to it fail with ShardSealed
+   * from then on (whichever process makes them), and the position returned is
+   * its final last position. Idempotent.
+   */
+  seal(shard: ShardRef): Promise<number>;
+  /**
+   * Appends durably: when the promise resolves, every record is on disk (in a
+   * cluster: on a quorum of the shard's replicas). Results are in input order.
+   * Rejects with ShardSealed when a record's shard was sealed, StoreUnavailable
+   * when the store could not acknowledge in time.
+   */
   append(records: readonly NewRecord[]): Promise<Appended[]>;
   read(shard: ShardRef, options: ReadOptions): Promise<ReadResult>;
   /** Resolves once every append accepted before this call is durable. */
@@ -88,4 +110,26 @@ export interface StreamStore {
   /** A secret that survives restarts (iterator encryption). */
   secret(name: string): Promise<Buffer>;
   close(): Promise<void>;
+}
+
+/** A write to a sealed (closed) shard: the writer's view of the stream is behind; refresh it and route again. */
+export class ShardSealed extends Error {
+  constructor(readonly shard: ShardRef) {
+    super(`shard ${shard.shard} of stream ${shard.stream} is closed for writes`);
+    this.name = 'ShardSealed';
+  }
+}
+
+export const isShardSealed = (e: unknown): e is ShardSealed => e instanceof Error && e.name === 'ShardSealed';
+
+/**
+ * Wake-ups for readers waiting on a shard (SubscribeToShard): `signal` after
+ * records are durable there, `wait` until the next signal. In a cluster a
+ * signal on one process wakes waiters on every process. A wake-up only means
+ * "look again"; records are always read from the store.
+ */
+export interface ShardWakeups {
+  signal(ref: ShardRef): void;
+  /** Resolves on the next signal for the shard, after `timeoutMs`, or when `abort` fires. */
+  wait(ref: ShardRef, timeoutMs: number, abort: AbortSignal): Promise<void>;
 }

@@ -1,7 +1,8 @@
 /** The data plane: writing records, positioning iterators, reading records. */
 import { AwsError } from '../../protocol/errors.js';
 import { validationError } from '../../protocol/shapes.js';
-import type { NewRecord } from '../../store/stream-store.js';
+import { isStoreUnavailable } from '../../store/documents.js';
+import { isShardSealed, type Appended, type NewRecord } from '../../store/stream-store.js';
 import { invalidArgument, type KinesisContext } from '../context.js';
 import type { IteratorState } from '../iterators.js';
 import type { StreamRef } from '../targets.js';
@@ -55,32 +56,58 @@ export async function putRecord(
   stream: StreamRef,
 ): Promise<Record<string, unknown>> {
   const { name } = stream;
-  const s = ctx.registry.requireReadable(name);
-  if (input.Data.length > maxRecordBytes(s)) throw validationError([tooLarge('data', input, maxRecordBytes(s))]);
-  const sh = shardFor(s, input);
-  if (!ctx.limiter.admitWrite(s.id, name, shardId(sh), input.Data.length + Buffer.byteLength(input.PartitionKey))) {
-    throw new AwsError('ProvisionedThroughputExceededException', ctx.limiter.rateExceeded(name, shardId(sh)));
-  }
-  let after: number | undefined;
-  if (input.SequenceNumberForOrdering !== undefined) {
-    const parts = parseSequence(input.SequenceNumberForOrdering);
-    if (!parts || parts.shardCreatedMs > Date.now()) {
-      throw invalidArgument(`ExclusiveMinimumSequenceNumber ${input.SequenceNumberForOrdering} used in PutRecord on stream ${name} under account ${ctx.registry.account.accountId} is invalid.`);
+  for (let attempt = 1; ; attempt++) {
+    const s = ctx.registry.requireReadable(name);
+    if (input.Data.length > maxRecordBytes(s)) throw validationError([tooLarge('data', input, maxRecordBytes(s))]);
+    const sh = shardFor(s, input);
+    if (attempt === 1 && !ctx.limiter.admitWrite(s.id, name, shardId(sh), input.Data.length + Buffer.byteLength(input.PartitionKey))) {
+      throw new AwsError('ProvisionedThroughputExceededException', ctx.limiter.rateExceeded(name, shardId(sh)));
     }
-    if (parts.shard === sh.index && parts.shardCreatedMs === sh.createdMs) after = parts.n;
+    let after: number | undefined;
+    if (input.SequenceNumberForOrdering !== undefined) {
+      const parts = parseSequence(input.SequenceNumberForOrdering);
+      if (!parts || parts.shardCreatedMs > Date.now()) {
+        throw invalidArgument(`ExclusiveMinimumSequenceNumber ${input.SequenceNumberForOrdering} used in PutRecord on stream ${name} under account ${ctx.registry.account.accountId} is invalid.`);
+      }
+      if (parts.shard === sh.index && parts.shardCreatedMs === sh.createdMs) after = parts.n;
+    }
+    let done: Appended | undefined;
+    try {
+      [done] = await ctx.store.append([{ stream: s.id, shard: sh.index, partitionKey: input.PartitionKey, data: input.Data, ...(after !== undefined ? { after } : {}) }]);
+    } catch (e) {
+      // Another node closed the shard (a reshard) and this node has not seen it yet: look again and route anew.
+      if (isShardSealed(e) && attempt < REROUTE_ATTEMPTS) {
+        await rerouteDelay(ctx, name, attempt);
+        continue;
+      }
+      throw storeFailure(e);
+    }
+    ctx.notifier.signal({ stream: s.id, shard: sh.index });
+    return {
+      ShardId: shardId(sh),
+      SequenceNumber: sequenceOf(sh, done!.n),
+      ...(s.encryption.type === 'KMS' ? { EncryptionType: 'KMS' } : {}),
+    };
   }
-  const [done] = await ctx.store.append([{ stream: s.id, shard: sh.index, partitionKey: input.PartitionKey, data: input.Data, ...(after !== undefined ? { after } : {}) }]);
-  ctx.notifier.signal({ stream: s.id, shard: sh.index });
-  return {
-    ShardId: shardId(sh),
-    SequenceNumber: sequenceOf(sh, done!.n),
-    ...(s.encryption.type === 'KMS' ? { EncryptionType: 'KMS' } : {}),
-  };
+}
+
+const REROUTE_ATTEMPTS = 40;
+
+async function rerouteDelay(ctx: KinesisContext, name: string, attempt: number): Promise<void> {
+  if (attempt > 1) await new Promise((r) => setTimeout(r, Math.min(100, 10 * attempt)));
+  await ctx.registry.refresh(name);
+}
+
+/** What a client is told when the store could not take or give records. */
+function storeFailure(e: unknown): unknown {
+  if (isStoreUnavailable(e)) return new AwsError('ServiceUnavailable', 'The service is unavailable. Please try again.', 503);
+  if (isShardSealed(e)) return new AwsError('InternalFailure', 'The shard was closed by a reshard while the record was written; try again.', 500);
+  return e;
 }
 
 export async function putRecords(ctx: KinesisContext, input: { Records: RecordInput[] }, stream: StreamRef): Promise<Record<string, unknown>> {
   const { name } = stream;
-  const s = ctx.registry.requireReadable(name);
+  let s = ctx.registry.requireReadable(name);
   const max = maxRecordBytes(s);
   const records = input.Records;
   const oversized = records.flatMap((r, i) => (r.Data.length > max ? [tooLarge(`records.${i + 1}.member.data`, r, max)] : []));
@@ -91,24 +118,54 @@ export async function putRecords(ctx: KinesisContext, input: { Records: RecordIn
   const shards = records.map((r) => shardFor(s, r));
   // Throttled records fail one by one; the rest are written.
   const admitted = shards.map((sh, i) => ctx.limiter.admitWrite(s.id, name, shardId(sh), sizes[i]!));
-  const batch: NewRecord[] = [];
-  records.forEach((r, i) => {
-    if (admitted[i]) batch.push({ stream: s.id, shard: shards[i]!.index, partitionKey: r.PartitionKey, data: r.Data });
-  });
-  const done = await ctx.store.append(batch);
-  for (const sh of new Set(shards)) ctx.notifier.signal({ stream: s.id, shard: sh.index });
-  let next = 0;
-  let failed = 0;
-  const outcomes = shards.map((sh, i): PutOutcome => {
-    if (admitted[i]) return { shard: sh, n: done[next++]!.n };
-    failed++;
-    return { errorCode: 'ProvisionedThroughputExceededException', errorMessage: ctx.limiter.rateExceeded(name, shardId(sh)) };
-  });
+  const outcomes: Array<PutOutcome | undefined> = shards.map((sh, i) => admitted[i]
+    ? undefined
+    : { errorCode: 'ProvisionedThroughputExceededException', errorMessage: ctx.limiter.rateExceeded(name, shardId(sh)) });
+  let pending = records.flatMap((_r, i) => (admitted[i] ? [i] : []));
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    // One append per shard: a shard another node has just closed fails alone, and only its records are routed again.
+    const byShard = new Map<ShardMeta, number[]>();
+    for (const i of pending) {
+      const sh = attempt === 1 ? shards[i]! : shardFor(s, records[i]!);
+      shards[i] = sh;
+      const list = byShard.get(sh);
+      if (list) list.push(i);
+      else byShard.set(sh, [i]);
+    }
+    const groups = [...byShard];
+    const settled = groups.length === 1
+      ? [await ctx.store.append(toRecords(s, groups[0]![0], groups[0]![1], records)).then((value) => ({ status: 'fulfilled' as const, value }), (reason: unknown) => ({ status: 'rejected' as const, reason }))]
+      : await Promise.allSettled(groups.map(([sh, idx]) => ctx.store.append(toRecords(s, sh, idx, records))));
+    const retry: number[] = [];
+    settled.forEach((r, g) => {
+      const [sh, idx] = groups[g]!;
+      if (r.status === 'fulfilled') {
+        ctx.notifier.signal({ stream: s.id, shard: sh.index });
+        idx.forEach((i, k) => { outcomes[i] = { shard: sh, n: r.value[k]!.n }; });
+      } else if (isShardSealed(r.reason) && attempt < REROUTE_ATTEMPTS) {
+        retry.push(...idx);
+      } else if (isShardSealed(r.reason) || isStoreUnavailable(r.reason)) {
+        for (const i of idx) outcomes[i] = { errorCode: 'InternalFailure', errorMessage: 'Internal service failure.' };
+      } else {
+        throw r.reason;
+      }
+    });
+    pending = retry.sort((a, b) => a - b);
+    if (pending.length > 0) {
+      await rerouteDelay(ctx, name, attempt);
+      s = ctx.registry.requireReadable(name);
+    }
+  }
+  const failed = outcomes.filter((o) => o !== undefined && 'errorCode' in o).length;
   return {
     FailedRecordCount: failed,
-    Records: new PutResultList(outcomes),
+    Records: new PutResultList(outcomes as PutOutcome[]),
     ...(s.encryption.type === 'KMS' ? { EncryptionType: 'KMS' } : {}),
   };
+}
+
+function toRecords(s: StreamMeta, sh: ShardMeta, idx: readonly number[], records: readonly RecordInput[]): NewRecord[] {
+  return idx.map((i) => ({ stream: s.id, shard: sh.index, partitionKey: records[i]!.PartitionKey, data: records[i]!.Data }));
 }
 
 export function findShard(ctx: KinesisContext, s: StreamMeta, requested: string): ShardMeta {

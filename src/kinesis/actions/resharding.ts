@@ -120,13 +120,16 @@ export async function updateStreamMode(ctx: KinesisContext, input: { StreamModeD
 
 // ------------------------------------------------------------ applying changes
 
-/** Closes shards for writes, waits until every write already routed to them is durable, then fixes their end. */
+/**
+ * Closes shards for writes and fixes their end: the store seals them (every
+ * write already accepted is in, and from now on writes to them fail, from
+ * whichever node they come), so the last position it reports is final.
+ */
 async function close(ctx: KinesisContext, s: StreamMeta, parents: ShardMeta[]): Promise<void> {
   const now = Date.now();
   for (const p of parents) p.closedMs = now;
   invalidateRouting(s);
-  await ctx.store.barrier();
-  for (const p of parents) p.endPosition = await ctx.store.lastPosition({ stream: s.id, shard: p.index });
+  for (const p of parents) p.endPosition = await ctx.store.seal({ stream: s.id, shard: p.index });
 }
 
 function nextIndex(s: StreamMeta): number {
@@ -171,6 +174,7 @@ export async function applyPendingChange(ctx: KinesisContext, s: StreamMeta): Pr
     });
   }
   // Children open before parents close, so every hash key always has an open shard.
+  await ctx.store.createShards(s.id, children.map((c) => c.index), { retentionHours: s.retentionHours });
   s.shards.push(...children);
   await close(ctx, s, parents);
 }

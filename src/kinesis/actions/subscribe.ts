@@ -34,7 +34,7 @@ export async function subscribeToShard(ctx: KinesisContext, input: SubscribeInpu
     throw new AwsError('ResourceInUseException', `Consumer ${consumer.arn} is not ACTIVE, instead in state ${consumer.status}.`);
   }
   if (stream.status === 'CREATING' || stream.status === 'DELETING') throw ctx.registry.notFound(stream.name);
-  const sh = findShard(ctx, stream, input.ShardId);
+  let sh = findShard(ctx, stream, input.ShardId);
   const sp = input.StartingPosition;
   let position = await startPosition(ctx, stream, sh, {
     type: sp.Type,
@@ -54,7 +54,15 @@ export async function subscribeToShard(ctx: KinesisContext, input: SubscribeInpu
     const ref = { stream: stream.id, shard: sh.index };
     yield eventMessage('initial-response', contentType, encodeBody(call.format, {}));
     let lastEventMs = Date.now();
-    while (!signal.aborted && Date.now() < deadline && ctx.registry.get(stream.name) === stream) {
+    // The stream as this node sees it now: its document may be replaced (by this node or another) while we stream.
+    const current = (): ShardMeta | undefined => {
+      const s = ctx.registry.get(stream.name);
+      return s && s.id === stream.id && s.status !== 'DELETING' ? s.shards.find((x) => x.index === sh.index) : undefined;
+    };
+    while (!signal.aborted && Date.now() < deadline) {
+      const latest = current();
+      if (!latest) return;
+      sh = latest;
       const now = Date.now();
       const read = await ctx.store.read(ref, {
         from: position,
@@ -73,7 +81,7 @@ export async function subscribeToShard(ctx: KinesisContext, input: SubscribeInpu
           Records: new StoredRecordList(read, sh, stream.encryption.type === 'KMS'),
           ContinuationSequenceNumber: continuation(sh, position),
           MillisBehindLatest: millisBehindLatest,
-          ...(finished ? { ChildShards: childShardsOf(stream, sh) } : {}),
+          ...(finished ? { ChildShards: childShardsOf(ctx.registry.get(stream.name) ?? stream, sh) } : {}),
         });
         ctx.metrics.subscribeEvent(stream.name, consumer.name, read.count, read.dataBytes, millisBehindLatest);
         lastEventMs = Date.now();

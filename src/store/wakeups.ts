@@ -1,0 +1,37 @@
+/** Wake-ups within one process: readers of a shard wake the moment new records are durable there. */
+import type { ShardRef, ShardWakeups } from './stream-store.js';
+
+export class LocalWakeups implements ShardWakeups {
+  private readonly waiters = new Map<string, Set<() => void>>();
+
+  signal(ref: ShardRef): void {
+    const key = `${ref.stream}:${ref.shard}`;
+    const set = this.waiters.get(key);
+    if (!set) return;
+    this.waiters.delete(key);
+    for (const wake of set) wake();
+  }
+
+  /** Whether anyone in this process waits on the shard. */
+  waited(ref: ShardRef): boolean {
+    return this.waiters.has(`${ref.stream}:${ref.shard}`);
+  }
+
+  wait(ref: ShardRef, timeoutMs: number, abort: AbortSignal): Promise<void> {
+    const key = `${ref.stream}:${ref.shard}`;
+    return new Promise((resolve) => {
+      let set = this.waiters.get(key);
+      if (!set) this.waiters.set(key, (set = new Set()));
+      const done = (): void => {
+        clearTimeout(timer);
+        abort.removeEventListener('abort', done);
+        set!.delete(done);
+        if (set!.size === 0 && this.waiters.get(key) === set) this.waiters.delete(key);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      abort.addEventListener('abort', done);
+      set.add(done);
+    });
+  }
+}
