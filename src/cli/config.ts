@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { defaultAuthFor } from '../iam/listen-policy.js';
 import { defaultConfig, type SluiceConfig } from '../server/config.js';
+import { parseStoreSpec } from '../store/backend.js';
 
 const int = (name: string) => (v: string): number => {
   const n = Number(v);
@@ -49,7 +50,10 @@ export function addStartOptions(cmd: Command): Command {
     .addOption(new Option('--iam <mode>', "enforce | off: API Gateway must assume integrations' execution roles and obey their policies").env('SLUICE_IAM').choices(['enforce', 'off']).default(d.iam))
     .addOption(new Option('--insecure', 'allow --auth off on a non-loopback --host'))
     .addOption(new Option('--init <file>', 'streams, consumers, IAM users/roles/policies and APIs to create at start if absent (YAML or JSON)').env('SLUICE_INIT'))
-    .addOption(new Option('--init-streams <list>', 'streams to create at start if absent: name:shards,...').env('SLUICE_INIT_STREAMS'));
+    .addOption(new Option('--init-streams <list>', 'streams to create at start if absent: name:shards,...').env('SLUICE_INIT_STREAMS'))
+    // Cluster mode (docs/cluster.md).
+    .addOption(new Option('--store <store>', 'sqlite (embedded, in --data-dir) or nats://host:port,... (a NATS JetStream cluster shared by many Sluice nodes)').env('SLUICE_STORE'))
+    .addOption(new Option('--replicas <n>', 'with --store nats://...: NATS servers holding each record and document (default 3 when the cluster has 3 or more servers, else 1)').env('SLUICE_REPLICAS').argParser(int('--replicas')));
 }
 
 export interface StartFlags {
@@ -75,6 +79,8 @@ export interface StartFlags {
   insecure?: boolean;
   init?: string;
   initStreams?: string;
+  store?: string;
+  replicas?: number;
 }
 
 /**
@@ -119,5 +125,6 @@ export function configFromFlags(f: StartFlags, env: NodeJS.ProcessEnv = process.
     rootSecretAccessKey: env['SLUICE_ROOT_SECRET_ACCESS_KEY'] || undefined,
     init: f.init ? resolve(f.init) : undefined,
     initStreams: f.initStreams || undefined,
+    store: parseStoreSpec(f.store, f.replicas),
   };
 }

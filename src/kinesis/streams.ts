@@ -247,8 +247,16 @@ export class StreamRegistry {
     const current = this.streams.get(meta.name);
     if (!current || (this.revisions.get(current) ?? 0) < revision) this.streams.set(meta.name, meta);
     await this.records.createShards(meta.id, meta.shards.map((sh) => sh.index), { retentionHours: meta.retentionHours });
-    if (delayMs > 0) this.scheduleTransition(meta.name);
-    else await this.finishTransition(meta.name, meta);
+    if (delayMs > 0) {
+      this.scheduleTransition(meta.name);
+      return;
+    }
+    try {
+      await this.finishTransition(meta.name, meta);
+    } catch (e) {
+      // Another node's timer may finish our CREATING first: the stream is made all the same.
+      if (!isRevisionConflict(e) || (await this.refresh(meta.name))?.id !== meta.id) throw e;
+    }
   }
 
   /**

@@ -5,12 +5,12 @@
 import { createApiGateway, managementAuthHook, type ApiGateway, type GatewaySecurity } from '../apigateway/index.js';
 import { bindIdentity, checkListenPolicy, startIam, type Identity, type IamRuntime } from '../iam/index.js';
 import { createKinesisService, kinesisAuthHook, type KinesisService } from '../kinesis/service.js';
-import { SqliteStore } from '../store/sqlite.js';
+import { openStore, type StoreBackend } from '../store/backend.js';
 import type { SluiceConfig } from './config.js';
 import { createDispatcher } from './dispatcher.js';
 import { createHttpServer } from './http.js';
 import { createInternalService, type DeployedApi } from './internal.js';
-import type { Handler, Service, SluiceRequest } from './types.js';
+import type { Handler, Service, SluiceRequest, SluiceResponse } from './types.js';
 import { applyInit, InitError, readInitFile, streamsFromList, type InitSpec } from './init.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { dataDirFailure, listenFailure } from './startup-errors.js';
@@ -41,11 +41,12 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   // iam: refuse to expose an unauthenticated server beyond loopback (unless --insecure).
   const auth = config.auth ?? 'off';
   checkListenPolicy({ host: config.host, auth, insecure: config.insecure ?? false });
-  let store: SqliteStore;
+  const spec = config.store ?? { kind: 'sqlite' as const };
+  let store: StoreBackend;
   try {
-    store = new SqliteStore(config.dataDir);
+    store = await openStore(spec, config.dataDir, version);
   } catch (e) {
-    throw config.dataDir === undefined ? e : dataDirFailure(e, config.dataDir);
+    throw config.dataDir === undefined || spec.kind !== 'sqlite' ? e : dataDirFailure(e, config.dataDir);
   }
   // Whatever fails during start-up (a bad --api file, a port in use) must not leave storage open.
   let kinesisOpened: KinesisService | undefined;
@@ -53,13 +54,15 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
     const log = options.log ?? (() => {});
     const metrics = createMetrics();
     for (const w of store.warnings) log(w);
-    store.reportProblem = log;
+    store.setReporter(log);
+    if (store.kind === 'nats') log(`store: NATS JetStream cluster (node ${store.node})`);
     // iam: IAM and STS services, the SigV4 guard every routed request passes, the example's execution role.
-    const iam = await startIam({ ...config, auth, iam: config.iam ?? 'enforce' }, store, { log });
+    const iam = await startIam({ ...config, auth, iam: config.iam ?? 'enforce' }, store.documents, { log });
     kinesisOpened = await createKinesisService(
       { ...config, access: iam.access, log, metrics: metrics.kinesis, limits: { enforce: config.enforceLimits, faultRate: config.faultRate, latencyMs: config.latencyMs } },
-      store,
-      store,
+      store.records,
+      store.documents,
+      store.wakeups,
     );
     iam.addHook('kinesis', kinesisAuthHook());
     return await assemble(config, options, store, iam, kinesisOpened, metrics);
@@ -70,13 +73,15 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
   }
 }
 
-async function assemble(config: SluiceConfig, options: StartOptions, store: SqliteStore, iam: IamRuntime, kinesis: KinesisService, metrics: Metrics): Promise<Sluice> {
+async function assemble(config: SluiceConfig, options: StartOptions, store: StoreBackend, iam: IamRuntime, kinesis: KinesisService, metrics: Metrics): Promise<Sluice> {
   const log = options.log ?? (() => {});
   const logError = (e: unknown): void => log(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   const auth = config.auth ?? 'off';
 
   const services: Service[] = [...iam.services];
-  const dispatch = createDispatcher(() => services, iam.guard);
+  const routed = createDispatcher(() => services, iam.guard);
+  // A node cut off from its cluster answers at once that it cannot serve, rather than waiting or guessing (health still answers).
+  const dispatch: Handler = (req) => (store.available() || req.path.startsWith('/_sluice/') ? routed(req) : Promise.resolve(unavailable(req)));
 
   // apigateway: the gateway's service and deployed APIs are wired here.
   // Deploys config.apis (or the bundled KinesisProxy example) and serves invoke URLs;
@@ -87,13 +92,13 @@ async function assemble(config: SluiceConfig, options: StartOptions, store: Sqli
     assumeExecutionRole: (roleArn, caller) => iam.assumeExecutionRole(roleArn, caller as Identity | undefined),
     bindIdentity: (req, identity) => bindIdentity(req, identity as Identity),
   };
-  const apiGateway = await createApiGateway({ config, documents: store, dispatch, log, security, access: iam.access, metrics: metrics.gateway });
+  const apiGateway = await createApiGateway({ config, documents: store.documents, dispatch, log, security, access: iam.access, metrics: metrics.gateway });
   // The runtime first: invoke URLs live under /restapis/{id}/{stage}/_user_request_ too.
   services.push(apiGateway.service, apiGateway.management);
   iam.addHook(apiGateway.management.name, managementAuthHook());
   const deployedApis = (): readonly DeployedApi[] => apiGateway.deployedApis(url);
 
-  services.push(createInternalService({ version, deployedApis: () => deployedApis(), metrics: async () => ({ contentType: metrics.contentType, text: await metrics.text() }) }), kinesis);
+  services.push(createInternalService({ version, deployedApis: () => deployedApis(), metrics: async () => ({ contentType: metrics.contentType, text: await metrics.text() }), store: () => store.health() }), kinesis);
 
   // Declared start-up state, before the port opens: clients never see it half made.
   await applyStartupState(config, { iam, apiGateway, dispatch, log });
@@ -126,6 +131,19 @@ async function assemble(config: SluiceConfig, options: StartOptions, store: Sqli
       })();
       return closing;
     },
+  };
+}
+
+/** AWS's 503 for a node that cannot reach its store: every SDK retries it (on another node, behind a load balancer). */
+function unavailable(req: SluiceRequest): SluiceResponse {
+  const kinesis = (req.headers['x-amz-target'] ?? '').startsWith('Kinesis_');
+  const body = kinesis
+    ? { __type: 'ServiceUnavailable', message: 'The service is unavailable (this node is cut off from its cluster). Please try again.' }
+    : { message: 'Service Unavailable' };
+  return {
+    status: 503,
+    headers: { 'content-type': kinesis ? 'application/x-amz-json-1.1' : 'application/json', 'x-amzn-errortype': 'ServiceUnavailable', 'retry-after': '1' },
+    body: Buffer.from(JSON.stringify(body)),
   };
 }
 

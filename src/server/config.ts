@@ -1,3 +1,5 @@
+import type { StoreSpec } from '../store/backend.js';
+
 /** Everything `sluice start` can be told, resolved from flags, SLUICE_* variables and defaults. */
 export interface SluiceConfig {
   readonly port: number;
@@ -39,6 +41,8 @@ export interface SluiceConfig {
   readonly init?: string | undefined;
   /** `name:shards,...`: streams to create at start when absent. */
   readonly initStreams?: string | undefined;
+  /** Where records and documents live: the embedded SQLite store in dataDir (default), or a NATS JetStream cluster (docs/cluster.md). */
+  readonly store?: StoreSpec | undefined;
 }
 
 export const defaultConfig: SluiceConfig = {

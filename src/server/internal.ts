@@ -18,6 +18,8 @@ export interface HealthSource {
   readonly consoleDir?: string;
   /** The Prometheus exposition of CloudWatch's metrics (/_sluice/metrics). */
   readonly metrics?: () => Promise<{ readonly contentType: string; readonly text: string }>;
+  /** The store in use and whether this node can serve (false: health answers 503). */
+  readonly store?: () => Promise<{ readonly ok: boolean; readonly [detail: string]: unknown }>;
 }
 
 const json = (status: number, value: unknown): SluiceResponse => ({
@@ -34,7 +36,16 @@ export function createInternalService(source: HealthSource): Service {
     async handle(req) {
       if (req.path === '/_sluice/health' && (req.method === 'GET' || req.method === 'HEAD')) {
         const consoleUrl = req.headers.host ? `${req.scheme}://${req.headers.host}${CONSOLE_PATH}` : CONSOLE_PATH;
-        return json(200, { status: 'ok', version: source.version, consoleUrl, apis: source.deployedApis() });
+        const store = source.store ? await source.store() : undefined;
+        const ok = store?.ok ?? true;
+        const { ok: _ok, ...storeDetails } = store ?? { ok: true };
+        return json(ok ? 200 : 503, {
+          status: ok ? 'ok' : 'unavailable',
+          version: source.version,
+          consoleUrl,
+          apis: source.deployedApis(),
+          ...(store ? { store: storeDetails } : {}),
+        });
       }
       if (req.path === '/_sluice/metrics' && source.metrics && (req.method === 'GET' || req.method === 'HEAD')) {
         const m = await source.metrics();

@@ -1,0 +1,298 @@
+/**
+ * Control-plane documents in one JetStream KV bucket (docs/cluster.md).
+ *
+ * Key: `_<base64url(kind)>._<base64url(id)>` (KV keys allow few characters).
+ * Revision: the KV entry's revision. Writes are publishes to the bucket's
+ * subject with `Nats-Expected-Last-Subject-Sequence` (compare-and-set,
+ * checked by the bucket's leader) and a message id (so a retried write whose
+ * acknowledgement was lost is not applied twice).
+ *
+ * Every node keeps a mirror of the whole bucket, fed by a KV watch: `get` and
+ * `list` read it (the control plane is small), `getVersioned` asks the
+ * bucket's leader. The watch is also the change feed: listeners hear every
+ * change, from any node, in revision order.
+ */
+import { randomBytes } from 'node:crypto';
+import { Kvm, type KV, type KvWatchEntry } from '@nats-io/kv';
+import { jetstream } from '@nats-io/jetstream';
+import { RevisionConflict, StoreUnavailable, type DocumentChange, type DocumentStore, type Versioned } from '../documents.js';
+import { decodeBase64, enc, ERR, JetStreamError, type ApiStoredMsg, type NatsClient } from './client.js';
+
+export const BUCKET = 'SLUICE_DOCS';
+const STREAM = `KV_${BUCKET}`;
+const dec = new TextDecoder();
+
+const token = (s: string): string => `_${Buffer.from(s, 'utf8').toString('base64url')}`;
+const untoken = (t: string): string => Buffer.from(t.slice(1), 'base64url').toString('utf8');
+export const keyOf = (kind: string, id: string): string => `${token(kind)}.${token(id)}`;
+
+interface MirrorEntry {
+  readonly text: string;
+  readonly revision: number;
+}
+
+export class NatsDocuments implements DocumentStore {
+  /** kind → id → latest known value. */
+  private readonly mirror = new Map<string, Map<string, MirrorEntry>>();
+  /** Latest revision known per key, deletes included (so an old value arriving late is not taken). */
+  private readonly seen = new Map<string, number>();
+  private readonly listeners = new Set<(change: DocumentChange) => void>();
+  private kv!: KV;
+  private watching = true;
+  private iter: { stop(): void } | undefined;
+  private lastRevision = 0;
+  private readonly writer = randomBytes(6).toString('hex');
+  private writes = 0;
+  /** Time of the last change the watch delivered, or of its start (for health). */
+  lastWatchMs = 0;
+  reportProblem: (line: string) => void = () => {};
+
+  constructor(private readonly client: NatsClient, private readonly replicas: number) {}
+
+  /** Creates (or opens) the bucket and fills the mirror before the node serves anything. */
+  async open(): Promise<void> {
+    const kvm = new Kvm(jetstream(this.client.nc, { timeout: 10_000 }));
+    try {
+      this.kv = await kvm.create(BUCKET, { replicas: this.replicas, history: 1, allow_direct: false, storage: 'file' } as never);
+    } catch (e) {
+      // Created earlier (maybe with other settings): open it as it is.
+      this.kv = await kvm.open(BUCKET);
+      void e;
+    }
+    await this.ensureLeaderReads();
+    const info = await this.client.api<{ state: { last_seq: number } }>(`STREAM.INFO.${STREAM}`, '', 10_000);
+    await this.startWatch(info.state.last_seq);
+  }
+
+  /** Direct gets would let any replica answer; reads must come from the leader (docs/cluster.md). */
+  private async ensureLeaderReads(): Promise<void> {
+    const info = await this.client.api<{ config: Record<string, unknown> }>(`STREAM.INFO.${STREAM}`, '', 10_000);
+    if (info.config['allow_direct'] === true) {
+      await this.client.api(`STREAM.UPDATE.${STREAM}`, { ...info.config, allow_direct: false }, 10_000);
+    }
+  }
+
+  private async startWatch(initialTo: number): Promise<void> {
+    let ready: () => void = () => {};
+    const initialized = new Promise<void>((r) => (ready = r));
+    if (initialTo <= this.lastRevision) ready();
+    const run = async (): Promise<void> => {
+      while (this.watching) {
+        try {
+          const iter = await this.kv.watch({ key: '>', ...(this.lastRevision > 0 ? { resumeFromRevision: this.lastRevision + 1 } : {}) });
+          this.iter = iter;
+          this.lastWatchMs = Date.now();
+          for await (const e of iter) {
+            this.applyWatched(e);
+            if (e.revision >= initialTo) ready();
+            if (!this.watching) break;
+          }
+        } catch (e) {
+          if (this.watching) this.reportProblem(`store: the document watch stopped (${e instanceof Error ? e.message : String(e)}); restarting it`);
+        }
+        if (this.watching) await new Promise((r) => setTimeout(r, 250));
+      }
+    };
+    void run();
+    const timeout = new Promise<never>((_r, reject) => setTimeout(() => reject(new Error('timed out loading documents from NATS')), 30_000).unref());
+    await Promise.race([initialized, timeout]);
+  }
+
+  private applyWatched(e: KvWatchEntry): void {
+    this.lastWatchMs = Date.now();
+    if (e.revision > this.lastRevision) this.lastRevision = e.revision;
+    const [k, i] = e.key.split('.');
+    if (!k || !i) return;
+    const kind = untoken(k);
+    const id = untoken(i);
+    if (e.operation === 'PUT') this.remember(kind, id, dec.decode(e.value), e.revision);
+    else this.remember(kind, id, undefined, e.revision);
+  }
+
+  /** Takes a value (undefined: deleted) if it is newer than what the mirror holds, and tells listeners. */
+  private remember(kind: string, id: string, text: string | undefined, revision: number): void {
+    const key = keyOf(kind, id);
+    if ((this.seen.get(key) ?? 0) >= revision) return;
+    this.seen.set(key, revision);
+    let byId = this.mirror.get(kind);
+    if (!byId) this.mirror.set(kind, (byId = new Map()));
+    if (text === undefined) byId.delete(id);
+    else byId.set(id, { text, revision });
+    if (this.listeners.size === 0) return;
+    // Told after the writer's own continuation has run (as the embedded store does), in revision order.
+    this.outbox.push({ kind, id, text, revision });
+    if (this.outbox.length === 1) setImmediate(() => this.deliver());
+  }
+
+  private readonly outbox: Array<{ kind: string; id: string; text: string | undefined; revision: number }> = [];
+
+  private deliver(): void {
+    const batch = this.outbox.splice(0);
+    for (const { kind, id, text, revision } of batch) {
+      let doc: unknown;
+      try {
+        doc = text === undefined ? undefined : JSON.parse(text);
+      } catch {
+        continue;
+      }
+      for (const l of this.listeners) {
+        try {
+          l({ kind, id, doc, revision });
+        } catch (err) {
+          this.reportProblem(`store: a document listener failed: ${String(err)}`);
+        }
+      }
+    }
+  }
+
+  private subject(kind: string, id: string): string {
+    return `$KV.${BUCKET}.${keyOf(kind, id)}`;
+  }
+
+  private async write(kind: string, id: string, text: string | undefined, expected: number | undefined): Promise<number> {
+    const h = this.client.headers();
+    h.set('Nats-Msg-Id', `${this.writer}-${++this.writes}`);
+    if (expected !== undefined) h.set('Nats-Expected-Last-Subject-Sequence', String(expected));
+    if (text === undefined) h.set('KV-Operation', 'DEL');
+    const body = text === undefined ? new Uint8Array(0) : enc.encode(text);
+    const giveUpAt = Date.now() + 10_000;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const ack = await this.client.request<{ seq: number }>(this.subject(kind, id), body, { headers: h, timeoutMs: 2000 });
+        this.remember(kind, id, text, ack.seq);
+        return ack.seq;
+      } catch (e) {
+        if (e instanceof JetStreamError && e.errCode === ERR.wrongLastSequence) throw new RevisionConflict(kind, id, e.message);
+        if (!(e instanceof StoreUnavailable) || Date.now() >= giveUpAt) throw e;
+        await new Promise((r) => setTimeout(r, Math.min(500, 50 * 2 ** Math.min(attempt, 4))));
+      }
+    }
+  }
+
+  /** The latest stored entry for a key, from the bucket's leader (undefined: absent or deleted). */
+  private async leaderGet(kind: string, id: string): Promise<{ text: string | undefined; revision: number } | undefined> {
+    let res: { message: ApiStoredMsg };
+    try {
+      res = await this.client.api<{ message: ApiStoredMsg }>(`STREAM.MSG.GET.${STREAM}`, { last_by_subj: this.subject(kind, id) });
+    } catch (e) {
+      if (e instanceof JetStreamError && e.errCode === ERR.noMessageFound) return undefined;
+      throw e;
+    }
+    const m = res.message;
+    const hdrs = m.hdrs ? decodeBase64(m.hdrs).toString('latin1') : '';
+    const deleted = /KV-Operation:\s*(DEL|PURGE)/i.test(hdrs);
+    const text = deleted ? undefined : decodeBase64(m.data).toString('utf8');
+    this.remember(kind, id, text, m.seq);
+    return { text, revision: m.seq };
+  }
+
+  // ------------------------------------------------------------ DocumentStore
+
+  get<T>(kind: string, id: string): Promise<T | undefined> {
+    const e = this.mirror.get(kind)?.get(id);
+    return Promise.resolve(e ? (JSON.parse(e.text) as T) : undefined);
+  }
+
+  async put<T>(kind: string, id: string, doc: T): Promise<void> {
+    await this.write(kind, id, JSON.stringify(doc), undefined);
+  }
+
+  async delete(kind: string, id: string): Promise<boolean> {
+    const existed = this.mirror.get(kind)?.has(id) ?? false;
+    if (!existed) return false;
+    await this.write(kind, id, undefined, undefined);
+    return true;
+  }
+
+  list<T>(kind: string): Promise<Array<{ id: string; doc: T }>> {
+    return Promise.resolve(this.entries<T>(kind).map(({ id, doc }) => ({ id, doc })));
+  }
+
+  private entries<T>(kind: string): Array<Versioned<T> & { id: string }> {
+    const byId = this.mirror.get(kind);
+    if (!byId) return [];
+    const out: Array<Versioned<T> & { id: string }> = [];
+    for (const [id, e] of [...byId].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      try {
+        out.push({ id, doc: JSON.parse(e.text) as T, revision: e.revision });
+      } catch (err) {
+        this.reportProblem(`store: ${kind} ${JSON.stringify(id)} is not JSON (${(err as Error).message}); left out`);
+      }
+    }
+    return out;
+  }
+
+  async quarantine(kind: string, id: string, reason: string): Promise<void> {
+    const e = this.mirror.get(kind)?.get(id);
+    if (!e) return;
+    await this.put(`quarantine:${kind}`, id, { reason, quarantinedAt: new Date().toISOString(), document: e.text });
+    await this.write(kind, id, undefined, e.revision).catch(() => {});
+    this.reportProblem(`store: ${kind} ${JSON.stringify(id)} (NATS bucket ${BUCKET}) could not be loaded: ${reason}; it was moved to kind quarantine:${kind}`);
+  }
+
+  async getVersioned<T>(kind: string, id: string): Promise<Versioned<T> | undefined> {
+    const e = await this.leaderGet(kind, id);
+    if (!e || e.text === undefined) return undefined;
+    return { doc: JSON.parse(e.text) as T, revision: e.revision };
+  }
+
+  listVersioned<T>(kind: string): Promise<Array<Versioned<T> & { id: string }>> {
+    return Promise.resolve(this.entries<T>(kind));
+  }
+
+  async putIf<T>(kind: string, id: string, doc: T, revision: number): Promise<number> {
+    // Serialized now: the caller may go on changing its object while the write is under way.
+    const text = JSON.stringify(doc);
+    if (revision > 0) return this.write(kind, id, text, revision);
+    // Create: no entry, or only a delete marker, may stand there.
+    const known = this.seen.get(keyOf(kind, id));
+    const current = known !== undefined && !this.mirror.get(kind)?.has(id) ? { text: undefined, revision: known } : await this.leaderGet(kind, id);
+    if (current && current.text !== undefined) throw new RevisionConflict(kind, id, 'it exists');
+    try {
+      return await this.write(kind, id, text, current?.revision ?? 0);
+    } catch (e) {
+      if (e instanceof RevisionConflict && current) {
+        // Our idea of the delete marker was old: ask the leader once more.
+        const again = await this.leaderGet(kind, id);
+        if (again && again.text === undefined) return this.write(kind, id, text, again.revision);
+      }
+      throw e;
+    }
+  }
+
+  async deleteIf(kind: string, id: string, revision: number): Promise<void> {
+    try {
+      await this.write(kind, id, undefined, revision);
+    } catch (e) {
+      if (!(e instanceof RevisionConflict)) throw e;
+      const current = await this.leaderGet(kind, id);
+      if (current && current.text !== undefined) throw e;
+    }
+  }
+
+  /** A 32-byte secret every node shares: made by whichever node asks first (create wins once), read by the rest. */
+  async secret(name: string): Promise<Buffer> {
+    const id = `secret:${name}`;
+    for (;;) {
+      const existing = await this.getVersioned<{ hex: string }>('sluice.meta', id);
+      if (existing) return Buffer.from(existing.doc.hex, 'hex');
+      const fresh = randomBytes(32);
+      try {
+        await this.putIf('sluice.meta', id, { hex: fresh.toString('hex') }, 0);
+        return fresh;
+      } catch (e) {
+        if (!(e instanceof RevisionConflict)) throw e;
+      }
+    }
+  }
+
+  watch(listener: (change: DocumentChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  close(): void {
+    this.watching = false;
+    this.iter?.stop();
+  }
+}
