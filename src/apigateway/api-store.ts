@@ -78,6 +78,11 @@ export class RestApiStore {
     });
   }
 
+  /** Another node changed (or deleted) the API: the next read takes it from the store. */
+  forget(id: string): void {
+    this.cache.delete(id);
+  }
+
   private serialized<T>(id: string, work: () => Promise<T>): Promise<T> {
     const previous = this.queues.get(id) ?? Promise.resolve();
     const next = previous.then(work, work);

@@ -143,6 +143,11 @@ export async function createApiGateway(deps: ApiGatewayDeps): Promise<ApiGateway
 
   // Stages deployed in earlier runs.
   await stages.load();
+  // Changes made by other nodes sharing the store (cluster mode) reach the cached APIs and the served stages.
+  deps.documents.watch((c) => {
+    if (c.kind === 'apigateway.restapi') apis.forget(c.id);
+    else void stages.changed(c);
+  });
 
   const describe = (c: CompiledStage, baseUrl: string): DeployedApi => ({
     id: c.api.id,

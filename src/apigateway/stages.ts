@@ -7,6 +7,9 @@ import { compileStage, type CompiledStage } from './compiled-stage.js';
 import type { Deployment, Stage } from './model.js';
 import type { ApiRepository } from './persistence.js';
 import type { TemplateCache } from './templates.js';
+import type { DocumentChange } from '../store/documents.js';
+
+const STAGE_KIND = 'apigateway.stage';
 
 const key = (apiId: string, stage: string): string => `${apiId}/${stage}`;
 
@@ -49,6 +52,32 @@ export class StageRegistry {
     await this.repo.putStage(stage);
     this.compiled.set(key(stage.restApiId, stage.stageName), compiled);
     return compiled;
+  }
+
+  /**
+   * A stage stored by another node (cluster mode), or the echo of our own:
+   * compiled and served unless what is served already is that stage.
+   */
+  async changed(c: DocumentChange): Promise<void> {
+    if (c.kind !== STAGE_KIND) return;
+    const at = c.id.indexOf(':');
+    const apiId = c.id.slice(0, at);
+    const stageName = c.id.slice(at + 1);
+    const k = key(apiId, stageName);
+    if (c.doc === undefined) {
+      this.compiled.delete(k);
+      return;
+    }
+    const stage = c.doc as Stage;
+    const current = this.compiled.get(k);
+    if (current && JSON.stringify(current.stage) === JSON.stringify(stage)) return;
+    const deployment = await this.repo.getDeployment(apiId, stage.deploymentId);
+    if (!deployment) return;
+    try {
+      this.compiled.set(k, compileStage(deployment, stage, this.templates));
+    } catch (err) {
+      this.log(`apigateway: stage ${stageName} of API ${apiId} could not be loaded: ${(err as Error).message}`);
+    }
   }
 
   async delete(apiId: string, stageName: string): Promise<void> {

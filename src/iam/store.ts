@@ -7,7 +7,7 @@
  * Names are unique without regard to case, as in IAM, so maps are keyed by
  * the lower-cased name and entities keep the spelling they were created with.
  */
-import type { DocumentStore } from '../store/documents.js';
+import type { DocumentChange, DocumentStore } from '../store/documents.js';
 import { awsManagedPolicy } from './managed-policies.js';
 
 export interface Tag {
@@ -127,12 +127,37 @@ export class IamStore {
     await each<RoleEntity>(KIND.role, (r) => (typeof r.roleName !== 'string' || typeof r.roleId !== 'string' || typeof r.assumeRolePolicyDocument !== 'string' ? 'no role name, id or trust policy' : holder(r)), (r) => s.roles.set(lower(r.roleName), r));
     await each<CustomerPolicyEntity>(KIND.policy, (p) => (typeof p.arn !== 'string' || !Array.isArray(p.versions) ? 'no ARN or versions' : undefined), (p) => s.policies.set(p.arn, p));
     await each<AccessKeyEntity>(KIND.key, (k) => (typeof k.accessKeyId !== 'string' || typeof k.secretAccessKey !== 'string' || !k.owner ? 'no key id, secret or owner' : undefined), (k) => s.accessKeys.set(k.accessKeyId, k));
+    // Other nodes' changes (cluster mode): the change feed keeps these maps current.
+    docs.watch((c) => s.applyChange(c));
     return s;
   }
 
-  private persist(op: () => Promise<unknown>): Promise<void> {
+  /** Keys with a write of this process under way: their echoes from the change feed are not newer news. */
+  private readonly writing = new Map<string, number>();
+
+  private applyChange(c: DocumentChange): void {
+    const maps: Record<string, Map<string, unknown> | undefined> = {
+      [KIND.user]: this.users, [KIND.role]: this.roles, [KIND.policy]: this.policies, [KIND.key]: this.accessKeys,
+    };
+    const map = maps[c.kind];
+    if (!map || this.writing.has(`${c.kind}|${c.id}`)) return;
+    if (c.doc === undefined) map.delete(c.id);
+    else if (typeof c.doc === 'object' && c.doc !== null) map.set(c.id, c.doc);
     this.generation++;
+  }
+
+  private persist(op: () => Promise<unknown>, key?: string): Promise<void> {
+    this.generation++;
+    if (key !== undefined) this.writing.set(key, (this.writing.get(key) ?? 0) + 1);
+    const done = (): void => {
+      if (key === undefined) return;
+      const n = (this.writing.get(key) ?? 1) - 1;
+      if (n <= 0) this.writing.delete(key);
+      else this.writing.set(key, n);
+    };
     const next = this.queue.then(op).then(() => undefined);
+    // The change feed delivers after the write's own continuation: the echo of the last write finds no write under way.
+    void next.then(done, done);
     // A failed write must not wedge the queue for later ones; the caller still sees it.
     this.queue = next.catch(() => undefined);
     return next;
@@ -143,35 +168,35 @@ export class IamStore {
 
   putUser(u: UserEntity): Promise<void> {
     this.users.set(lower(u.userName), u);
-    return this.persist(() => this.docs.put(KIND.user, lower(u.userName), u));
+    return this.persist(() => this.docs.put(KIND.user, lower(u.userName), u), `${KIND.user}|${lower(u.userName)}`);
   }
   deleteUser(name: string): Promise<void> {
     this.users.delete(lower(name));
-    return this.persist(() => this.docs.delete(KIND.user, lower(name)));
+    return this.persist(() => this.docs.delete(KIND.user, lower(name)), `${KIND.user}|${lower(name)}`);
   }
   putRole(r: RoleEntity): Promise<void> {
     this.roles.set(lower(r.roleName), r);
-    return this.persist(() => this.docs.put(KIND.role, lower(r.roleName), r));
+    return this.persist(() => this.docs.put(KIND.role, lower(r.roleName), r), `${KIND.role}|${lower(r.roleName)}`);
   }
   deleteRole(name: string): Promise<void> {
     this.roles.delete(lower(name));
-    return this.persist(() => this.docs.delete(KIND.role, lower(name)));
+    return this.persist(() => this.docs.delete(KIND.role, lower(name)), `${KIND.role}|${lower(name)}`);
   }
   putPolicy(p: CustomerPolicyEntity): Promise<void> {
     this.policies.set(p.arn, p);
-    return this.persist(() => this.docs.put(KIND.policy, p.arn, p));
+    return this.persist(() => this.docs.put(KIND.policy, p.arn, p), `${KIND.policy}|${p.arn}`);
   }
   deletePolicy(arn: string): Promise<void> {
     this.policies.delete(arn);
-    return this.persist(() => this.docs.delete(KIND.policy, arn));
+    return this.persist(() => this.docs.delete(KIND.policy, arn), `${KIND.policy}|${arn}`);
   }
   putAccessKey(k: AccessKeyEntity): Promise<void> {
     this.accessKeys.set(k.accessKeyId, k);
-    return this.persist(() => this.docs.put(KIND.key, k.accessKeyId, k));
+    return this.persist(() => this.docs.put(KIND.key, k.accessKeyId, k), `${KIND.key}|${k.accessKeyId}`);
   }
   deleteAccessKey(id: string): Promise<void> {
     this.accessKeys.delete(id);
-    return this.persist(() => this.docs.delete(KIND.key, id));
+    return this.persist(() => this.docs.delete(KIND.key, id), `${KIND.key}|${id}`);
   }
 
   /** Small secrets (session-token key, generated root credentials). */

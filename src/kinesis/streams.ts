@@ -77,6 +77,8 @@ export interface Delays {
 }
 
 const KIND = 'kinesis-stream';
+/** How long after a deadline a node waits before finishing a transition it did not start itself (it may have died). */
+const TAKEOVER_GRACE_MS = 1000;
 
 /** Open shards take writes; a shard stops taking them the moment a reshard closes it. */
 export const isOpen = (s: ShardMeta): boolean => s.closedMs === undefined;
@@ -143,7 +145,8 @@ export class StreamRegistry {
     if (current && !force && (this.revisions.get(current) ?? 0) >= revision) return;
     this.revisions.set(doc, revision);
     this.streams.set(doc.name, doc);
-    this.scheduleTransition(doc.name);
+    // A transition another node started is that node's to finish first; this one steps in after a grace period.
+    this.scheduleTransition(doc.name, TAKEOVER_GRACE_MS);
   }
 
   private forget(name: string, revision: number, force = false): void {

@@ -93,7 +93,8 @@ export class NatsCluster {
       `listen: ${s.host}:${s.clientPort}`,
       'max_payload: 8388608',
       `jetstream { store_dir: "${store}", max_memory_store: 268435456, max_file_store: 4294967296 }`,
-      `cluster { name: sluice, listen: ${s.host}:${s.clusterPort}, routes: [${routes.join(', ')}] }`,
+      // A single server runs JetStream on its own (a cluster block needs routes).
+      this.servers.length > 1 ? `cluster { name: sluice, listen: ${s.host}:${s.clusterPort}, routes: [${routes.join(', ')}] }` : '',
       '',
     ].join('\n'));
   }

@@ -77,14 +77,14 @@ export interface ChildSluice {
 }
 
 /** `sluice start` as a child process; resolves once it printed its banner. */
-export function spawnSluice(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<ChildSluice> {
+export function spawnSluice(args: string[], env: NodeJS.ProcessEnv = process.env, startTimeoutMs = 15_000): Promise<ChildSluice> {
   const child = spawn(process.execPath, [cliPath, 'start', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`sluice did not start:\n${out}`)), 15_000);
+    const timer = setTimeout(() => reject(new Error(`sluice did not start:\n${out}`)), startTimeoutMs);
     const check = (): void => {
       const m = /listening on (http:\/\/\S+)/.exec(out);
       if (!m) return;

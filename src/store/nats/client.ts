@@ -45,6 +45,8 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
+const DEBUG = process.env['SLUICE_NATS_DEBUG'] === '1';
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export interface ClientOptions {
@@ -127,7 +129,10 @@ export class NatsClient {
         ...(opts.headers ? { headers: opts.headers } : {}),
       });
     } catch (e) {
-      throw new StoreUnavailable(`NATS did not answer ${subject}: ${e instanceof Error ? e.message : String(e)}`);
+      const err = new StoreUnavailable(`NATS did not answer ${subject}: ${e instanceof Error ? e.message : String(e)}`);
+      // Nobody listens on the subject at all (not "no answer in time"): for a shard, it was closed or dropped.
+      if ((e as { isNoResponders?: () => boolean }).isNoResponders?.() === true) (err as StoreUnavailable & { noResponders?: boolean }).noResponders = true;
+      throw err;
     }
     if (reply.headers?.hasError) {
       throw new StoreUnavailable(`NATS answered ${subject} with status ${reply.headers.code} ${reply.headers.description}`);
@@ -150,8 +155,16 @@ export class NatsClient {
   }
 
   /** A JetStream API call ($JS.API.<what>). */
-  api<T>(what: string, body: unknown = '', timeoutMs?: number): Promise<T> {
-    return this.request<T>(`$JS.API.${what}`, body === '' ? '' : JSON.stringify(body), { ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+  async api<T>(what: string, body: unknown = '', timeoutMs?: number): Promise<T> {
+    const started = Date.now();
+    try {
+      return await this.request<T>(`$JS.API.${what}`, body === '' ? '' : JSON.stringify(body), { ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+    } catch (e) {
+      if (DEBUG) process.stderr.write(`nats: ${what} failed after ${Date.now() - started} ms: ${e instanceof Error ? e.message : String(e)}\n`);
+      throw e;
+    } finally {
+      if (DEBUG && Date.now() - started > 500) process.stderr.write(`nats: ${what} took ${Date.now() - started} ms\n`);
+    }
   }
 
   /**
@@ -173,7 +186,7 @@ export class NatsClient {
         });
         return { seq: ack.seq, duplicate: ack.duplicate === true };
       } catch (e) {
-        if (!(e instanceof StoreUnavailable) || Date.now() >= giveUpAt) throw e;
+        if (!(e instanceof StoreUnavailable) || Date.now() >= giveUpAt || isNoResponders(e)) throw e;
         await sleep(Math.min(500, 50 * 2 ** Math.min(attempt, 4)));
         if (Date.now() >= giveUpAt) throw e;
       }
@@ -193,6 +206,8 @@ export class NatsClient {
     }
   }
 }
+
+export const isNoResponders = (e: unknown): boolean => (e as { noResponders?: boolean } | undefined)?.noResponders === true;
 
 export function decodeBase64(text: string | undefined): Buffer {
   return text ? Buffer.from(text, 'base64') : Buffer.alloc(0);

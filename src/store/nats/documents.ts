@@ -1,11 +1,20 @@
 /**
  * Control-plane documents in one JetStream KV bucket (docs/cluster.md).
  *
- * Key: `_<base64url(kind)>._<base64url(id)>` (KV keys allow few characters).
- * Revision: the KV entry's revision. Writes are publishes to the bucket's
- * subject with `Nats-Expected-Last-Subject-Sequence` (compare-and-set,
- * checked by the bucket's leader) and a message id (so a retried write whose
- * acknowledgement was lost is not applied twice).
+ * Every version of a document is a key of its own:
+ * `_<base64url(kind)>._<base64url(id)>.<version>` (KV keys allow few
+ * characters), and a document's revision is its version number. A write of
+ * version v+1 over version v is a KV *create* of the key for v+1 (publish
+ * with `Nats-Expected-Last-Subject-Sequence: 0`), which JetStream checks when
+ * the write is applied, in log order, on every replica: of two writers racing
+ * from version v exactly one creates v+1. (A compare-and-set on one key's
+ * sequence would be simpler, but nats-server 2.9 checks a non-zero expected
+ * sequence on the leader against its applied state only, and lets two
+ * in-flight updates from the same revision both succeed.) A delete is a
+ * version with an empty value. Versions are kept (removing an old one would
+ * let a late writer create it again): the bucket grows by one small message
+ * per control-plane change. Writes carry a message id, so a retried write
+ * whose acknowledgement was lost is not applied twice.
  *
  * Every node keeps a mirror of the whole bucket, fed by a KV watch: `get` and
  * `list` read it (the control plane is small), `getVersioned` asks the
@@ -25,17 +34,24 @@ const dec = new TextDecoder();
 const token = (s: string): string => `_${Buffer.from(s, 'utf8').toString('base64url')}`;
 const untoken = (t: string): string => Buffer.from(t.slice(1), 'base64url').toString('utf8');
 export const keyOf = (kind: string, id: string): string => `${token(kind)}.${token(id)}`;
+const versionKey = (kind: string, id: string, version: number): string => `${keyOf(kind, id)}.${version}`;
 
 interface MirrorEntry {
   readonly text: string;
   readonly revision: number;
 }
 
+/** The latest version known of a key, deletes included, and the bucket sequence it is stored at. */
+interface SeenVersion {
+  readonly version: number;
+  readonly seq: number;
+}
+
 export class NatsDocuments implements DocumentStore {
   /** kind → id → latest known value. */
   private readonly mirror = new Map<string, Map<string, MirrorEntry>>();
   /** Latest revision known per key, deletes included (so an old value arriving late is not taken). */
-  private readonly seen = new Map<string, number>();
+  private readonly seen = new Map<string, SeenVersion>();
   private readonly listeners = new Set<(change: DocumentChange) => void>();
   private kv!: KV;
   private watching = true;
@@ -45,12 +61,27 @@ export class NatsDocuments implements DocumentStore {
   private writes = 0;
   /** Time of the last change the watch delivered, or of its start (for health). */
   lastWatchMs = 0;
-  reportProblem: (line: string) => void = () => {};
+  reportProblem: (line: string) => void = (line) => process.stderr.write(`sluice: ${line}\n`);
 
   constructor(private readonly client: NatsClient, private readonly replicas: number) {}
 
   /** Creates (or opens) the bucket and fills the mirror before the node serves anything. */
   async open(): Promise<void> {
+    // A cluster that has just started may still be electing its leaders: keep asking for a while.
+    const giveUpAt = Date.now() + 90_000;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.openOnce();
+        return;
+      } catch (e) {
+        if (Date.now() > giveUpAt) throw e;
+        if (attempt === 0) this.reportProblem(`store: waiting for NATS JetStream (${e instanceof Error ? e.message : String(e)})`);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  }
+
+  private async openOnce(): Promise<void> {
     const kvm = new Kvm(jetstream(this.client.nc, { timeout: 10_000 }));
     try {
       this.kv = await kvm.create(BUCKET, { replicas: this.replicas, history: 1, allow_direct: false, storage: 'file' } as never);
@@ -101,19 +132,32 @@ export class NatsDocuments implements DocumentStore {
   private applyWatched(e: KvWatchEntry): void {
     this.lastWatchMs = Date.now();
     if (e.revision > this.lastRevision) this.lastRevision = e.revision;
-    const [k, i] = e.key.split('.');
-    if (!k || !i) return;
-    const kind = untoken(k);
-    const id = untoken(i);
-    if (e.operation === 'PUT') this.remember(kind, id, dec.decode(e.value), e.revision);
-    else this.remember(kind, id, undefined, e.revision);
+    const [k, i, v] = e.key.split('.');
+    if (k === 'hb' && i) {
+      if (e.operation === 'PUT') {
+        try {
+          this.beatValues.set(i, JSON.parse(dec.decode(e.value)));
+        } catch {
+          // a beat that is not JSON is ignored
+        }
+      } else {
+        this.beatValues.delete(i);
+      }
+      return;
+    }
+    if (e.operation !== 'PUT') return;
+    const version = Number(v);
+    if (!k || !i || !Number.isSafeInteger(version)) return;
+    const text = dec.decode(e.value);
+    this.remember(untoken(k), untoken(i), text === '' ? undefined : text, version, e.revision);
   }
 
   /** Takes a value (undefined: deleted) if it is newer than what the mirror holds, and tells listeners. */
-  private remember(kind: string, id: string, text: string | undefined, revision: number): void {
+  private remember(kind: string, id: string, text: string | undefined, revision: number, seq = 0): void {
     const key = keyOf(kind, id);
-    if ((this.seen.get(key) ?? 0) >= revision) return;
-    this.seen.set(key, revision);
+    const before = this.seen.get(key);
+    if ((before?.version ?? 0) >= revision) return;
+    this.seen.set(key, { version: revision, seq });
     let byId = this.mirror.get(kind);
     if (!byId) this.mirror.set(kind, (byId = new Map()));
     if (text === undefined) byId.delete(id);
@@ -145,45 +189,90 @@ export class NatsDocuments implements DocumentStore {
     }
   }
 
-  private subject(kind: string, id: string): string {
-    return `$KV.${BUCKET}.${keyOf(kind, id)}`;
+  private subject(kind: string, id: string, version: number): string {
+    return `$KV.${BUCKET}.${versionKey(kind, id, version)}`;
   }
 
-  private async write(kind: string, id: string, text: string | undefined, expected: number | undefined): Promise<number> {
+  /** Writes version `base + 1` (undefined text: a delete); RevisionConflict when another writer made it first. */
+  private async write(kind: string, id: string, text: string | undefined, base: number): Promise<number> {
+    const version = base + 1;
     const h = this.client.headers();
     h.set('Nats-Msg-Id', `${this.writer}-${++this.writes}`);
-    if (expected !== undefined) h.set('Nats-Expected-Last-Subject-Sequence', String(expected));
-    if (text === undefined) h.set('KV-Operation', 'DEL');
+    h.set('Nats-Expected-Last-Subject-Sequence', '0');
     const body = text === undefined ? new Uint8Array(0) : enc.encode(text);
     const giveUpAt = Date.now() + 10_000;
+    const replaced = this.seen.get(keyOf(kind, id));
+    let seq = 0;
     for (let attempt = 0; ; attempt++) {
       try {
-        const ack = await this.client.request<{ seq: number }>(this.subject(kind, id), body, { headers: h, timeoutMs: 2000 });
-        this.remember(kind, id, text, ack.seq);
-        return ack.seq;
+        seq = (await this.client.request<{ seq: number }>(this.subject(kind, id, version), body, { headers: h, timeoutMs: 2000 })).seq;
+        break;
       } catch (e) {
-        if (e instanceof JetStreamError && e.errCode === ERR.wrongLastSequence) throw new RevisionConflict(kind, id, e.message);
+        if (e instanceof JetStreamError && e.errCode === ERR.wrongLastSequence) throw new RevisionConflict(kind, id, `version ${version} exists`);
         if (!(e instanceof StoreUnavailable) || Date.now() >= giveUpAt) throw e;
         await new Promise((r) => setTimeout(r, Math.min(500, 50 * 2 ** Math.min(attempt, 4))));
       }
     }
+    this.remember(kind, id, text, version, seq);
+    void replaced;
+    return version;
   }
 
-  /** The latest stored entry for a key, from the bucket's leader (undefined: absent or deleted). */
-  private async leaderGet(kind: string, id: string): Promise<{ text: string | undefined; revision: number } | undefined> {
+  /**
+   * Liveness beats are not documents: one plain key per node (`hb.<node>`),
+   * overwritten in place (the bucket keeps one value per key).
+   */
+  async beat(node: string, value: unknown): Promise<void> {
+    await this.client.request(`$KV.${BUCKET}.hb.${token(node)}`, enc.encode(JSON.stringify(value)), { timeoutMs: 2000 });
+  }
+
+  async unbeat(node: string): Promise<void> {
+    const h = this.client.headers();
+    h.set('KV-Operation', 'PURGE');
+    h.set('Nats-Rollup', 'sub');
+    await this.client.request(`$KV.${BUCKET}.hb.${token(node)}`, new Uint8Array(0), { headers: h, timeoutMs: 2000 });
+  }
+
+  /** The latest beat of every node that beat (and did not leave). */
+  beats<T>(): T[] {
+    return [...this.beatValues.values()] as T[];
+  }
+
+  private readonly beatValues = new Map<string, unknown>();
+
+  /** The stored value of one version, from the bucket's leader (undefined: no such version). */
+  private async leaderVersion(kind: string, id: string, version: number): Promise<{ text: string | undefined } | undefined> {
     let res: { message: ApiStoredMsg };
     try {
-      res = await this.client.api<{ message: ApiStoredMsg }>(`STREAM.MSG.GET.${STREAM}`, { last_by_subj: this.subject(kind, id) });
+      res = await this.client.api<{ message: ApiStoredMsg }>(`STREAM.MSG.GET.${STREAM}`, { last_by_subj: this.subject(kind, id, version) });
     } catch (e) {
       if (e instanceof JetStreamError && e.errCode === ERR.noMessageFound) return undefined;
       throw e;
     }
-    const m = res.message;
-    const hdrs = m.hdrs ? decodeBase64(m.hdrs).toString('latin1') : '';
-    const deleted = /KV-Operation:\s*(DEL|PURGE)/i.test(hdrs);
-    const text = deleted ? undefined : decodeBase64(m.data).toString('utf8');
-    this.remember(kind, id, text, m.seq);
-    return { text, revision: m.seq };
+    const hdrs = res.message.hdrs ? decodeBase64(res.message.hdrs).toString('latin1') : '';
+    if (/KV-Operation:\s*(DEL|PURGE)/i.test(hdrs)) return { text: undefined };
+    const text = decodeBase64(res.message.data).toString('utf8');
+    return { text: text === '' ? undefined : text };
+  }
+
+  /**
+   * The latest version, from the bucket's leader: versions after the one this
+   * node knows are looked for one by one (usually none), so a node whose watch
+   * is behind still learns the truth.
+   */
+  private async leaderGet(kind: string, id: string): Promise<{ text: string | undefined; revision: number } | undefined> {
+    let version = this.seen.get(keyOf(kind, id))?.version ?? 0;
+    let latest: { text: string | undefined } | undefined = version > 0 ? (this.mirror.get(kind)?.has(id) ? { text: this.mirror.get(kind)!.get(id)!.text } : { text: undefined }) : undefined;
+    for (;;) {
+      const next = await this.leaderVersion(kind, id, version + 1);
+      if (!next) break;
+      version++;
+      latest = next;
+    }
+    if (version === 0) return undefined;
+    if (latest === undefined) return undefined;
+    this.remember(kind, id, latest.text, version);
+    return { text: latest.text, revision: version };
   }
 
   // ------------------------------------------------------------ DocumentStore
@@ -193,14 +282,27 @@ export class NatsDocuments implements DocumentStore {
     return Promise.resolve(e ? (JSON.parse(e.text) as T) : undefined);
   }
 
+  /** Unconditional writes: a compare-and-set from the latest known version, again until it lands. */
+  private async overwrite(kind: string, id: string, text: string | undefined): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const base = attempt === 0 ? (this.seen.get(keyOf(kind, id))?.version ?? 0) : ((await this.leaderGet(kind, id))?.revision ?? 0);
+      try {
+        await this.write(kind, id, text, base);
+        return;
+      } catch (e) {
+        if (!(e instanceof RevisionConflict) || attempt >= 20) throw e;
+      }
+    }
+  }
+
   async put<T>(kind: string, id: string, doc: T): Promise<void> {
-    await this.write(kind, id, JSON.stringify(doc), undefined);
+    await this.overwrite(kind, id, JSON.stringify(doc));
   }
 
   async delete(kind: string, id: string): Promise<boolean> {
     const existed = this.mirror.get(kind)?.has(id) ?? false;
     if (!existed) return false;
-    await this.write(kind, id, undefined, undefined);
+    await this.overwrite(kind, id, undefined);
     return true;
   }
 
@@ -244,20 +346,10 @@ export class NatsDocuments implements DocumentStore {
     // Serialized now: the caller may go on changing its object while the write is under way.
     const text = JSON.stringify(doc);
     if (revision > 0) return this.write(kind, id, text, revision);
-    // Create: no entry, or only a delete marker, may stand there.
-    const known = this.seen.get(keyOf(kind, id));
-    const current = known !== undefined && !this.mirror.get(kind)?.has(id) ? { text: undefined, revision: known } : await this.leaderGet(kind, id);
+    // Create: no document, or only a deleted one, may stand there; the next version after it is ours to make.
+    const current = await this.leaderGet(kind, id);
     if (current && current.text !== undefined) throw new RevisionConflict(kind, id, 'it exists');
-    try {
-      return await this.write(kind, id, text, current?.revision ?? 0);
-    } catch (e) {
-      if (e instanceof RevisionConflict && current) {
-        // Our idea of the delete marker was old: ask the leader once more.
-        const again = await this.leaderGet(kind, id);
-        if (again && again.text === undefined) return this.write(kind, id, text, again.revision);
-      }
-      throw e;
-    }
+    return this.write(kind, id, text, current?.revision ?? 0);
   }
 
   async deleteIf(kind: string, id: string, revision: number): Promise<void> {

@@ -14,7 +14,6 @@ import { NatsWakeups } from './wakeups.js';
 const HEARTBEAT_MS = 2000;
 /** A node whose last quorum write is older than this calls itself cut off (health 503, every call 503). */
 const CUT_OFF_AFTER_MS = 5000;
-const NODE_KIND = 'sluice.node';
 const RECOMMENDED_MAX_PAYLOAD = 2 * 1024 * 1024;
 
 export interface NatsStoreOptions {
@@ -55,7 +54,7 @@ export async function openNatsStore(options: NatsStoreOptions): Promise<StoreBac
       beating = true;
       try {
         const doc: NodeBeat = { node, version: options.version, beatMs: Date.now(), server: client.servers().connected };
-        await documents.put(NODE_KIND, node, doc);
+        await documents.beat(node, doc);
         lastQuorumMs = Date.now();
         lastError = undefined;
       } catch (e) {
@@ -83,7 +82,7 @@ export async function openNatsStore(options: NatsStoreOptions): Promise<StoreBac
       async health(): Promise<StoreHealth> {
         const servers = client.servers();
         const now = Date.now();
-        const nodes = (await documents.list<NodeBeat>(NODE_KIND)).map((e) => e.doc).filter((b) => now - b.beatMs < 3 * HEARTBEAT_MS + CUT_OFF_AFTER_MS);
+        const nodes = documents.beats<NodeBeat>().filter((b) => now - b.beatMs < 3 * HEARTBEAT_MS + CUT_OFF_AFTER_MS);
         return {
           ok: available(),
           store: 'nats',
@@ -104,7 +103,7 @@ export async function openNatsStore(options: NatsStoreOptions): Promise<StoreBac
         clearInterval(timer);
         await records.close();
         wakeups.close();
-        await documents.delete(NODE_KIND, node).catch(() => {});
+        await documents.unbeat(node).catch(() => {});
         documents.close();
         await client.close();
       },

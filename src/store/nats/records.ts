@@ -15,7 +15,7 @@ import { ChunkWriter, entryDataLength, entryEnd, MAX_CHUNK_RECORDS } from '../ch
 import { StoreUnavailable } from '../documents.js';
 import { ShardSealed, type Appended, type NewRecord, type ReadOptions, type ReadResult, type RecordRun, type ShardOptions, type ShardRef, type StreamStore } from '../stream-store.js';
 import type { NatsDocuments } from './documents.js';
-import { decodeBase64, ERR, JetStreamError, timeMs, type ApiStoredMsg, type NatsClient } from './client.js';
+import { decodeBase64, ERR, isNoResponders, JetStreamError, timeMs, type ApiStoredMsg, type NatsClient } from './client.js';
 
 /** Positions per message: a message's records are at seq × SLOTS + 0, 1, ... */
 export const SLOTS = MAX_CHUNK_RECORDS;
@@ -25,6 +25,8 @@ const META_KIND = 'sluice.meta';
 
 export const streamName = (ref: ShardRef): string => `SLUICE_R_${ref.stream}_${ref.shard}`;
 export const subjectOf = (ref: ShardRef): string => `sluice.r.${ref.stream}.${ref.shard}`;
+/** Where a closed shard's stream listens instead (nobody publishes there). */
+const closedSubjectOf = (ref: ShardRef): string => `sluice.closed.${ref.stream}.${ref.shard}`;
 
 interface PendingAppend {
   readonly records: readonly NewRecord[];
@@ -100,11 +102,18 @@ export class NatsRecords implements StreamStore {
         allow_direct: false,
         deny_delete: true,
       };
-      try {
-        await this.client.api(`STREAM.CREATE.${config.name}`, config, 15_000);
-      } catch (e) {
-        // Made already (by another node, or an earlier attempt): that is the point of idempotence.
-        if (!(e instanceof JetStreamError && e.errCode === ERR.streamNameInUse)) throw e;
+      // Made already (by another node, or an earlier attempt) counts as done: that is the point of idempotence.
+      // Asked first, because a second create of an existing stream can go unanswered for a long time on 2.9.
+      const giveUpAt = Date.now() + 30_000;
+      for (;;) {
+        if (await this.info(ref)) break;
+        try {
+          await this.client.api(`STREAM.CREATE.${config.name}`, config, 5_000);
+          break;
+        } catch (e) {
+          if (e instanceof JetStreamError && e.errCode === ERR.streamNameInUse) break;
+          if (!(e instanceof StoreUnavailable) || Date.now() > giveUpAt) throw e;
+        }
       }
       this.retention.set(config.name, options.retentionHours);
     }));
@@ -123,10 +132,21 @@ export class NatsRecords implements StreamStore {
     await this.barrier();
     const info = await this.info(ref);
     if (!info) return 0;
-    if (info.config['sealed'] !== true) {
-      await this.client.api(`STREAM.UPDATE.${streamName(ref)}`, { ...info.config, sealed: true }, 15_000);
+    // Sealed = the stream no longer listens on the shard's subject: publishes to it find no responder and
+    // fail at once, while its records stay readable by stream name until retention. (JetStream's own
+    // `sealed` flag is not used: nats-server 2.9.10 panics replaying a sealed stream's assignment at restart.)
+    if ((info.config['subjects'] as string[] | undefined)?.includes(subjectOf(ref))) {
+      await this.client.api(`STREAM.UPDATE.${streamName(ref)}`, { ...info.config, subjects: [closedSubjectOf(ref)] }, 15_000);
     }
-    return this.lastPosition(ref);
+    // A message the leader took just before the change may still be committing: the end is the last position once it stops moving.
+    let last = await this.lastPosition(ref);
+    for (let i = 0; i < 10; i++) {
+      await new Promise((r) => setTimeout(r, 150));
+      const again = await this.lastPosition(ref);
+      if (again === last) break;
+      last = again;
+    }
+    return last;
   }
 
   async dropStream(stream: number): Promise<void> {
@@ -217,19 +237,37 @@ export class NatsRecords implements StreamStore {
       }
       const slice = items.slice(start, end);
       const body = Buffer.from(this.chunkWriter.encode(slice.map((it) => it.r)));
-      let ack;
-      try {
-        ack = await this.client.publish(subjectOf(ref), body, { msgId: `${this.writer}-${++this.published}`, deadlineMs: PUBLISH_DEADLINE_MS });
-      } catch (e) {
-        if (e instanceof JetStreamError && (e.errCode === ERR.sealed || /sealed/i.test(e.message))) throw new ShardSealed(ref);
-        if (e instanceof JetStreamError) throw new StoreUnavailable(e.message);
-        throw e;
-      }
+      const ack = await this.publishChunk(ref, body);
       const arrivalMs = Date.now();
       slice.forEach((it, k) => {
         results[it.b]![it.i] = { n: ack.seq * SLOTS + k, arrivalMs };
       });
       start = end;
+    }
+  }
+
+  /**
+   * Publishes one message until JetStream acknowledges it (on a quorum), with
+   * one message id across retries. Nobody listening on the shard's subject
+   * means the shard was sealed (its stream moved to another subject) or
+   * dropped: ShardSealed, so the writer refreshes its view and routes again.
+   */
+  private async publishChunk(ref: ShardRef, body: Buffer): Promise<{ seq: number }> {
+    const msgId = `${this.writer}-${++this.published}`;
+    const giveUpAt = Date.now() + PUBLISH_DEADLINE_MS;
+    for (;;) {
+      try {
+        return await this.client.publish(subjectOf(ref), body, { msgId, deadlineMs: Math.max(1, giveUpAt - Date.now()) });
+      } catch (e) {
+        if (e instanceof JetStreamError && (e.errCode === ERR.sealed || /sealed/i.test(e.message))) throw new ShardSealed(ref);
+        if (e instanceof JetStreamError) throw new StoreUnavailable(e.message);
+        if (!isNoResponders(e)) throw e;
+        const info = await this.info(ref);
+        if (!info || !(info.config['subjects'] as string[] | undefined)?.includes(subjectOf(ref))) throw new ShardSealed(ref);
+        // The stream is there and takes the subject: interest is still spreading through the cluster.
+        if (Date.now() >= giveUpAt) throw e;
+        await new Promise((r) => setTimeout(r, 100));
+      }
     }
   }
 
@@ -240,7 +278,8 @@ export class NatsRecords implements StreamStore {
     try {
       const res = await this.client.api<{ message: ApiStoredMsg }>(
         `STREAM.MSG.GET.${streamName(ref)}`,
-        next ? { seq, next_by_subj: subjectOf(ref) } : { seq },
+        // One stream per shard: '>' is every message of the shard, under whichever subject it listens.
+        next ? { seq, next_by_subj: '>' } : { seq },
       );
       return res.message;
     } catch (e) {
@@ -305,7 +344,7 @@ export class NatsRecords implements StreamStore {
   async lastPosition(ref: ShardRef): Promise<number> {
     let res: { message: ApiStoredMsg };
     try {
-      res = await this.client.api<{ message: ApiStoredMsg }>(`STREAM.MSG.GET.${streamName(ref)}`, { last_by_subj: subjectOf(ref) });
+      res = await this.client.api<{ message: ApiStoredMsg }>(`STREAM.MSG.GET.${streamName(ref)}`, { last_by_subj: '>' });
     } catch (e) {
       if (e instanceof JetStreamError && (e.errCode === ERR.noMessageFound || e.errCode === ERR.streamNotFound)) {
         // Empty, or every message expired: the next record goes after the last sequence the stream ever had.
@@ -345,7 +384,7 @@ export class NatsRecords implements StreamStore {
     if (!(hours > 0) || this.retention.get(name) === hours) return 0;
     const info = await this.info(ref);
     if (!info) return 0;
-    if (info.config['max_age'] !== nanos(hours) && info.config['sealed'] !== true) {
+    if (info.config['max_age'] !== nanos(hours)) {
       await this.client.api(`STREAM.UPDATE.${name}`, { ...info.config, max_age: nanos(hours) }, 15_000);
     }
     this.retention.set(name, hours);
