@@ -58,6 +58,8 @@ export interface ClientOptions {
 
 export class NatsClient {
   readonly requestTimeoutMs: number;
+  /** Set by the store: true once this node knows it is cut off, so retries stop at once (the answer is 503). */
+  cutOff: () => boolean = () => false;
   /** Servers the connection has been told about (the --store list and what the cluster advertises). */
   private disconnectedSince: number | undefined;
 
@@ -179,6 +181,7 @@ export class NatsClient {
     if (opts.expectedLastSubjectSeq !== undefined) h.set('Nats-Expected-Last-Subject-Sequence', String(opts.expectedLastSubjectSeq));
     const giveUpAt = Date.now() + opts.deadlineMs;
     for (let attempt = 0; ; attempt++) {
+      if (attempt > 0 && this.cutOff()) throw new StoreUnavailable(`this node is cut off from the NATS cluster (${subject})`);
       try {
         const ack = await this.request<{ seq: number; duplicate?: boolean }>(subject, data, {
           headers: h,

@@ -67,6 +67,7 @@ export async function openNatsStore(options: NatsStoreOptions): Promise<StoreBac
     const timer = setInterval(() => void beat(), HEARTBEAT_MS);
     timer.unref();
     const available = (): boolean => client.connected && Date.now() - lastQuorumMs < CUT_OFF_AFTER_MS;
+    client.cutOff = () => !available();
     let closed = false;
     return {
       kind: 'nats',
