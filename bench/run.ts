@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { machineLine, sourceRevision } from './lib/machine.js';
 import { repoRoot } from './lib/paths.js';
 
-const SUITES = ['kinesis', 'subscribe', 'vtl', 'apigateway'] as const;
+const SUITES = ['kinesis', 'subscribe', 'vtl', 'apigateway', 'cluster'] as const;
 type Suite = (typeof SUITES)[number];
 
 function parseArgs(argv: readonly string[]): Suite[] {
