@@ -20,7 +20,9 @@ addStartOptions(
     `  Kinesis:     ${sluice.url}  (X-Amz-Target: Kinesis_20131202.*)`,
     `  health:      ${sluice.url}/_sluice/health`,
     `  console:     ${sluice.url}/_sluice/console/`,
-    `  data dir:    ${config.dataDir ?? '(in memory)'}`,
+    config.store?.kind === 'nats'
+      ? `  store:       NATS JetStream ${config.store.servers.join(',')} (cluster mode: docs/cluster.md)`
+      : `  data dir:    ${config.dataDir ?? '(in memory)'}`,
     ...sluice.deployedApis().flatMap((a) => [
       `  API ${a.name} (${a.id}) stage ${a.stage}: ${a.invokeUrl}`,
       ...(config.auth === 'sigv4'

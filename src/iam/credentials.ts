@@ -33,8 +33,9 @@ export async function loadRootCredentials(store: IamStore, configured?: { access
   const stored = await store.getSecret<{ accessKeyId: string; secretAccessKey: string }>(ROOT_SECRET);
   if (stored) return { ...stored, source: 'stored' };
   const fresh = { accessKeyId: newId('AKIA'), secretAccessKey: newSecret() };
-  await store.putSecret(ROOT_SECRET, fresh);
-  return { ...fresh, source: 'generated' };
+  // Several nodes starting together on a fresh cluster: one generates them, the others find them stored.
+  const kept = await store.createSecret(ROOT_SECRET, fresh);
+  return kept.accessKeyId === fresh.accessKeyId ? { ...fresh, source: 'generated' } : { ...kept, source: 'stored' };
 }
 
 export type Resolution =

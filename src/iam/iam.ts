@@ -92,11 +92,8 @@ export class Iam {
 
   static async create(documents: DocumentStore, options: IamOptions): Promise<Iam> {
     const store = await IamStore.load(documents, options.log);
-    let key = await store.getSecret<string>('session-token-key');
-    if (!key) {
-      key = randomBytes(32).toString('base64');
-      await store.putSecret('session-token-key', key);
-    }
+    // Created once, by whichever process sharing the store asks first; the others use the same key.
+    const key = (await store.getSecret<string>('session-token-key')) ?? (await store.createSecret('session-token-key', randomBytes(32).toString('base64')));
     const root = await loadRootCredentials(store, options.rootCredentials);
     return new Iam(store, root, new SessionTokenCodec(Buffer.from(key, 'base64')), options);
   }

@@ -7,7 +7,7 @@
  * Names are unique without regard to case, as in IAM, so maps are keyed by
  * the lower-cased name and entities keep the spelling they were created with.
  */
-import type { DocumentChange, DocumentStore } from '../store/documents.js';
+import { isRevisionConflict, type DocumentChange, type DocumentStore } from '../store/documents.js';
 import { awsManagedPolicy } from './managed-policies.js';
 
 export interface Tag {
@@ -205,6 +205,23 @@ export class IamStore {
   }
   putSecret<T>(name: string, value: T): Promise<void> {
     return this.persist(() => this.docs.put(KIND.secret, name, value));
+  }
+  /**
+   * Stores `value` unless the secret exists (compare-and-set: of several
+   * processes starting together on a fresh store, one wins); resolves to the
+   * secret that is stored, ours or the winner's.
+   */
+  async createSecret<T>(name: string, value: T): Promise<T> {
+    for (;;) {
+      const stored = await this.docs.getVersioned<T>(KIND.secret, name);
+      if (stored) return stored.doc;
+      try {
+        await this.docs.putIf(KIND.secret, name, value, 0);
+        return value;
+      } catch (e) {
+        if (!isRevisionConflict(e)) throw e;
+      }
+    }
   }
 
   /** An AWS managed or customer managed policy by ARN (its default version). */

@@ -130,6 +130,12 @@ export const isShardSealed = (e: unknown): e is ShardSealed => e instanceof Erro
  */
 export interface ShardWakeups {
   signal(ref: ShardRef): void;
-  /** Resolves on the next signal for the shard, after `timeoutMs`, or when `abort` fires. */
-  wait(ref: ShardRef, timeoutMs: number, abort: AbortSignal): Promise<void>;
+  /**
+   * How many signals the shard has had so far (and, in a cluster, start
+   * listening for other processes' signals). Take it before reading, pass it
+   * to `wait`: a signal that came while the read was under way is not lost.
+   */
+  mark(ref: ShardRef): number;
+  /** Resolves on the next signal for the shard (at once if there was one since `since`), after `timeoutMs`, or when `abort` fires. */
+  wait(ref: ShardRef, timeoutMs: number, abort: AbortSignal, since?: number): Promise<void>;
 }

@@ -63,6 +63,8 @@ export async function subscribeToShard(ctx: KinesisContext, input: SubscribeInpu
       const latest = current();
       if (!latest) return;
       sh = latest;
+      // Taken before reading: a record that lands while we read wakes the wait below at once.
+      const mark = ctx.notifier.mark(ref);
       const now = Date.now();
       const read = await ctx.store.read(ref, {
         from: position,
@@ -88,7 +90,7 @@ export async function subscribeToShard(ctx: KinesisContext, input: SubscribeInpu
         if (finished) return;
       }
       if (read.count === 0) {
-        await ctx.notifier.wait(ref, Math.max(1, Math.min(HEARTBEAT_MS - (Date.now() - lastEventMs), deadline - Date.now())), signal);
+        await ctx.notifier.wait(ref, Math.max(1, Math.min(HEARTBEAT_MS - (Date.now() - lastEventMs), deadline - Date.now())), signal, mark);
       }
     }
   }

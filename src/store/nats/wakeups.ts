@@ -33,7 +33,13 @@ export class NatsWakeups implements ShardWakeups {
     }
   }
 
-  async wait(ref: ShardRef, timeoutMs: number, abort: AbortSignal): Promise<void> {
+  mark(ref: ShardRef): number {
+    this.listen(ref);
+    return this.local.mark(ref);
+  }
+
+  /** Subscribes to the shard's wake-up subject if this node does not yet. */
+  private listen(ref: ShardRef): { sub: Subscription; idleTimer?: NodeJS.Timeout } | undefined {
     const key = subjectOf(ref);
     let entry = this.subs.get(key);
     if (!entry && this.client.connected) {
@@ -48,7 +54,13 @@ export class NatsWakeups implements ShardWakeups {
       clearTimeout(entry.idleTimer);
       delete entry.idleTimer;
     }
-    await this.local.wait(ref, Math.min(timeoutMs, POLL_MS), abort);
+    return entry;
+  }
+
+  async wait(ref: ShardRef, timeoutMs: number, abort: AbortSignal, since?: number): Promise<void> {
+    const key = subjectOf(ref);
+    this.listen(ref);
+    await this.local.wait(ref, Math.min(timeoutMs, POLL_MS), abort, since);
     const e = this.subs.get(key);
     if (e && !this.local.waited(ref) && !e.idleTimer) {
       e.idleTimer = setTimeout(() => {
