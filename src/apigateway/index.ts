@@ -17,6 +17,7 @@ import { importOpenApi, type ImportResult } from './import-openapi.js';
 import { inProcessTransport, remoteTransport, type AwsTransport } from './integrations/aws.js';
 import type { Deployment, RestApi, Stage } from './model.js';
 import { ApiRepository } from './persistence.js';
+import type { RoleChecks } from './management/context.js';
 import { createManagementService, managementAuthHook } from './management/service.js';
 import { createExecuteApiService } from './service.js';
 import { StageRegistry } from './stages.js';
@@ -46,6 +47,8 @@ export interface ApiGatewayDeps {
   readonly security?: GatewaySecurity;
   /** Authorization of management calls (IAM); absent = nothing is checked. */
   readonly access?: AccessControl;
+  /** IAM's answers about roles a management call gives API Gateway (UpdateAccount); absent = taken as given. */
+  readonly roles?: RoleChecks;
   /** How many execution logs to keep in memory. Default 200. */
   readonly executionLogCapacity?: number;
   /** Print every execution log through `log` (debug). */
@@ -176,7 +179,7 @@ export async function createApiGateway(deps: ApiGatewayDeps): Promise<ApiGateway
   const gateway: ApiGateway = {
     service: createExecuteApiService(executor),
     management: createManagementService(
-      { region: config.region, accountId: config.accountId, apis, repo, stages, templates, executor },
+      { region: config.region, accountId: config.accountId, apis, repo, stages, templates, executor, ...(deps.roles ? { roles: deps.roles } : {}) },
       deps.access ?? allowAll,
       (e) => log(`apigateway: management API error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
     ),

@@ -72,6 +72,7 @@ interface CreateDeploymentInput extends ApiAddress {
 }
 
 export async function createDeployment(ctx: ManagementContext, input: CreateDeploymentInput): Promise<Record<string, unknown>> {
+  if (input.stageName === '') delete input.stageName; // Terraform sends "" for "no stage"; AWS then creates none.
   const api = await ctx.apis.require(input.restApiId);
   checkDeployable(api);
   if (input.stageName !== undefined) checkStageName(input.stageName);

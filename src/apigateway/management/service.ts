@@ -12,7 +12,7 @@ import type { AuthHook } from '../../iam/guard.js';
 import { handleRestJson, restJsonError, RestRouter, type RestJsonService, type RestOperationHandler } from '../../protocol/rest-json.js';
 import type { Service, SluiceRequest } from '../../server/types.js';
 import { ApiGatewayError } from '../errors.js';
-import { getAccount } from './account.js';
+import { getAccount, updateAccount } from './account.js';
 import { managementAuthorizer, type ManagementTarget } from './authorization.js';
 import type { ManagementContext } from './context.js';
 import * as deployments from './deployments.js';
@@ -92,6 +92,7 @@ const OPERATIONS: Record<string, Handler> = {
   UntagResource: tags.untagResource,
   GetTags: tags.getTags,
   GetAccount: getAccount,
+  UpdateAccount: updateAccount,
 };
 
 /** The model's own error codes and statuses; handlers throw ApiGatewayError, the wire wants AwsError. */
