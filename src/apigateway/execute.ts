@@ -8,6 +8,7 @@
 import type { VtlParams, Overrides } from '../vtl/index.js';
 import type { CompiledIntegration, CompiledIntegrationResponse, CompiledMethod, CompiledStage } from './compiled-stage.js';
 import { ExecutionLog, ExecutionLogStore, javaMap, truncate } from './execution-log.js';
+import { authorizerRefusal } from './authorizer-runtime.js';
 import type { GatewayError } from './gateway-responses.js';
 import { newExtendedRequestId, newRequestId } from './ids.js';
 import type { SluiceRequest } from '../server/types.js';
@@ -275,6 +276,8 @@ export class Executor {
       }
       ex.caller = auth.identity;
     }
+    const refused = authorizerRefusal(method.method, compiled.api, ex.mapping); // Lambda and Cognito authorizers: authorizer-runtime.ts
+    if (refused) throw new GatewayFailure(refused.error, refused.logLine);
     ex.context['resourceId'] = match.resource.id;
     ex.context['resourcePath'] = match.resource.path;
 
