@@ -41,13 +41,28 @@ interface Run {
   readonly seconds: number;
 }
 
-describe('Terraform applies, plans and destroys the KinesisProxy API', { skip: skip ?? false, timeout: 240_000 }, () => {
-  let sluice: Sluice;
-  let work: ReturnType<typeof tempDir>;
-  let env: NodeJS.ProcessEnv;
-  const clients: Array<{ destroy(): void }> = [];
+/** A scratch directory with the CLI config, one configuration, and the environment terraform runs in. */
+function workspace(sluiceUrl: string, config: string): { work: ReturnType<typeof tempDir>; env: NodeJS.ProcessEnv } {
+  const work = tempDir('sluice-terraform-');
+  const cliConfig = join(work.path, 'cli.tfrc');
+  writeFileSync(cliConfig, `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(MIRROR)}\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`);
+  copyFileSync(config, join(work.path, 'main.tf'));
+  const { TF_PLUGIN_CACHE_DIR: _cache, ...rest } = process.env;
+  const env = {
+    ...rest,
+    HOME: join(work.path, 'home'),
+    TF_CLI_CONFIG_FILE: cliConfig,
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    CHECKPOINT_DISABLE: '1',
+    TF_VAR_endpoint: sluiceUrl,
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+  return { work, env };
+}
 
-  const terraform = (...args: string[]): Promise<Run> => new Promise((resolve, reject) => {
+function terraformIn(work: { path: string }, env: NodeJS.ProcessEnv, ...args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
     const started = Date.now();
     const child = spawn('terraform', args, { cwd: work.path, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -56,27 +71,23 @@ describe('Terraform applies, plans and destroys the KinesisProxy API', { skip: s
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, output, seconds: (Date.now() - started) / 1000 }));
   });
+}
+
+// The two configurations run side by side (own Sluice, own directory each): the stream's waits dominate.
+describe('Terraform', { skip: skip ?? false, concurrency: 2 }, () => {
+describe('Terraform applies, plans and destroys the KinesisProxy API', { timeout: 240_000, concurrency: 1 }, () => {
+  let sluice: Sluice;
+  let work: ReturnType<typeof tempDir>;
+  let env: NodeJS.ProcessEnv;
+  const clients: Array<{ destroy(): void }> = [];
+
+  const terraform = (...args: string[]): Promise<Run> => terraformIn(work, env, ...args);
   const ok = (r: Run, what: string): void => assert.equal(r.code, 0, `terraform ${what} failed:\n${r.output}`);
   const timings: string[] = [];
 
   before(async () => {
     sluice = await startTestSluice();
-    work = tempDir('sluice-terraform-');
-    const home = join(work.path, 'home');
-    const cliConfig = join(work.path, 'cli.tfrc');
-    writeFileSync(cliConfig, `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(MIRROR)}\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`);
-    copyFileSync(join(repoRoot, 'examples/terraform/main.tf'), join(work.path, 'main.tf'));
-    const { TF_PLUGIN_CACHE_DIR: _cache, ...rest } = process.env;
-    env = {
-      ...rest,
-      HOME: home,
-      TF_CLI_CONFIG_FILE: cliConfig,
-      TF_IN_AUTOMATION: '1',
-      TF_INPUT: '0',
-      CHECKPOINT_DISABLE: '1',
-      TF_VAR_endpoint: sluice.url,
-      AWS_EC2_METADATA_DISABLED: 'true',
-    };
+    ({ work, env } = workspace(sluice.url, join(repoRoot, 'examples/terraform/main.tf')));
     const init = await terraform('init', '-input=false', '-no-color');
     ok(init, 'init');
     timings.push(`init ${init.seconds}s`);
@@ -146,4 +157,27 @@ describe('Terraform applies, plans and destroys the KinesisProxy API', { skip: s
     // reset_on_delete: the account no longer names the CloudWatch role.
     assert.equal((await ag.send(new AG.GetAccountCommand({}))).cloudwatchRoleArn, undefined);
   });
+});
+
+describe('Terraform applies, plans and destroys authorizers, documentation, VPC links, certificates, domain names, instance profiles', { timeout: 120_000 }, () => {
+  it('test/terraform/extras.tf: apply, plan without changes, destroy', async () => {
+    const sluice = await startTestSluice();
+    const { work, env } = workspace(sluice.url, join(repoRoot, 'test/terraform/extras.tf'));
+    try {
+      for (const [args, expect] of [
+        [['init', '-input=false', '-no-color'], /Terraform has been successfully initialized/],
+        [['apply', '-auto-approve', '-input=false', '-no-color'], /Apply complete! Resources: 18 added, 0 changed, 0 destroyed\./],
+        [['plan', '-detailed-exitcode', '-input=false', '-no-color'], /No changes\./],
+        [['destroy', '-auto-approve', '-input=false', '-no-color'], /Destroy complete! Resources: 18 destroyed\./],
+      ] as const) {
+        const r = await terraformIn(work, env, ...args);
+        assert.equal(r.code, 0, `terraform ${args[0]} (exit ${r.code}):\n${r.output}`);
+        assert.match(r.output, expect);
+      }
+    } finally {
+      await sluice.close();
+      work.remove();
+    }
+  });
+});
 });
