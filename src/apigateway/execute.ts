@@ -8,6 +8,7 @@
 import type { VtlParams, Overrides } from '../vtl/index.js';
 import type { CompiledIntegration, CompiledIntegrationResponse, CompiledMethod, CompiledStage } from './compiled-stage.js';
 import { ExecutionLog, ExecutionLogStore, javaMap, truncate } from './execution-log.js';
+import { authorizerRefusal } from './authorizer-runtime.js';
 import type { GatewayError } from './gateway-responses.js';
 import { newExtendedRequestId, newRequestId } from './ids.js';
 import type { SluiceRequest } from '../server/types.js';
@@ -286,6 +287,8 @@ export class Executor {
       }
       ex.caller = auth.identity;
     }
+    const refused = authorizerRefusal(method.method, compiled.api, ex.mapping); // Lambda and Cognito authorizers: authorizer-runtime.ts
+    if (refused) throw new GatewayFailure(refused.error, refused.logLine);
     ex.context['resourceId'] = match.resource.id;
     ex.context['resourcePath'] = match.resource.path;
 
@@ -590,7 +593,7 @@ function buildHttpRequest(
     if (v === undefined) return whole;
     return greedy || name === 'proxy' ? v.split('/').map(encodeURIComponent).join('/') : encodeURIComponent(v);
   });
-  const url = new URL(uri);
+  const url = endpointUrl(uri);
   for (const [k, vs] of Object.entries(mapped.querystring)) {
     url.searchParams.delete(k);
     for (const v of vs) url.searchParams.append(k, v);
@@ -603,6 +606,18 @@ function buildHttpRequest(
   headers['x-amzn-apigateway-api-id'] = ex.req.apiId;
   if (!lower.has('user-agent')) headers['User-Agent'] = `AmazonAPIGateway_${ex.req.apiId}`;
   return { method, uri: url.toString(), headers, body };
+}
+
+/** The integration's URI once variables are substituted; AWS's words when it names no host (e.g. an unset stage variable). */
+function endpointUrl(uri: string): URL {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    throw new Error('Invalid endpoint address');
+  }
+  if (url.hostname === '' || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new Error('Invalid endpoint address');
+  return url;
 }
 
 function convertRequestBody(body: Buffer, isBinary: boolean, handling: string | undefined): Buffer {

@@ -31,6 +31,7 @@ const ERROR_TYPE: Partial<Record<GatewayResponseType, string>> = {
   INVALID_SIGNATURE: 'InvalidSignatureException',
   EXPIRED_TOKEN: 'ExpiredTokenException',
   WAF_FILTERED: 'ForbiddenException',
+  AUTHORIZER_CONFIGURATION_ERROR: 'AuthorizerConfigurationException',
 };
 
 /**
@@ -82,7 +83,8 @@ export class GatewayResponses {
       ...input.context,
       error: {
         message: error.message,
-        messageString: JSON.stringify(error.message),
+        // AWS answers an authorizer it could not run with {"message": null}.
+        messageString: error.type === 'AUTHORIZER_CONFIGURATION_ERROR' ? 'null' : JSON.stringify(error.message),
         responseType: error.type,
         validationErrorString: error.validationErrorString ?? '',
       },

@@ -17,6 +17,7 @@ import { importOpenApi, type ImportResult } from './import-openapi.js';
 import { inProcessTransport, remoteTransport, type AwsTransport } from './integrations/aws.js';
 import type { Deployment, RestApi, Stage } from './model.js';
 import { ApiRepository } from './persistence.js';
+import type { RoleChecks } from './management/context.js';
 import { createManagementService, managementAuthHook } from './management/service.js';
 import type { GatewayMetrics } from './metrics.js';
 import { createExecuteApiService } from './service.js';
@@ -59,6 +60,8 @@ export interface ApiGatewayDeps {
   readonly access?: AccessControl;
   /** Where CloudWatch's API Gateway metrics are counted; absent = nowhere. */
   readonly metrics?: GatewayMetrics;
+  /** IAM's answers about roles a management call gives API Gateway (UpdateAccount); absent = taken as given. */
+  readonly roles?: RoleChecks;
   /** How many execution logs to keep in memory. Default 200. */
   readonly executionLogCapacity?: number;
   /** Print every execution log through `log` (debug). */
@@ -231,7 +234,7 @@ export async function createApiGateway(deps: ApiGatewayDeps): Promise<ApiGateway
   const gateway: ApiGateway = {
     service: createExecuteApiService(executor, deps.metrics),
     management: createManagementService(
-      { region: config.region, accountId: config.accountId, apis, repo, stages, templates, executor },
+      { region: config.region, accountId: config.accountId, apis, repo, stages, templates, executor, ...(deps.roles ? { roles: deps.roles } : {}) },
       deps.access ?? allowAll,
       (e) => log(`apigateway: management API error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
     ),

@@ -59,6 +59,19 @@ export interface CustomerPolicyEntity {
   readonly defaultVersionId: string;
   readonly versions: readonly PolicyVersionEntity[];
   readonly tags: readonly Tag[];
+  /** The number the next CreatePolicyVersion takes (IAM never reuses a version id); absent = one past the highest. */
+  readonly nextVersionNumber?: number;
+}
+
+export interface InstanceProfileEntity {
+  readonly instanceProfileName: string;
+  readonly instanceProfileId: string;
+  readonly path: string;
+  readonly arn: string;
+  readonly createDate: number;
+  /** Role names (IAM allows one). */
+  readonly roles: readonly string[];
+  readonly tags: readonly Tag[];
 }
 
 export type KeyOwner = { readonly kind: 'user'; readonly userName: string } | { readonly kind: 'root' };
@@ -84,6 +97,7 @@ const KIND = {
   role: 'iam.role',
   policy: 'iam.policy',
   key: 'iam.access-key',
+  instanceProfile: 'iam.instance-profile',
   secret: 'iam.secret',
 } as const;
 
@@ -97,6 +111,8 @@ export class IamStore {
   /** Customer managed policies by ARN. */
   readonly policies = new Map<string, CustomerPolicyEntity>();
   readonly accessKeys = new Map<string, AccessKeyEntity>();
+  /** By lower-cased name. */
+  readonly instanceProfiles = new Map<string, InstanceProfileEntity>();
   /** Bumped on every change, so derived caches know when to drop. */
   generation = 0;
   private queue: Promise<void> = Promise.resolve();
@@ -127,6 +143,7 @@ export class IamStore {
     await each<RoleEntity>(KIND.role, (r) => (typeof r.roleName !== 'string' || typeof r.roleId !== 'string' || typeof r.assumeRolePolicyDocument !== 'string' ? 'no role name, id or trust policy' : holder(r)), (r) => s.roles.set(lower(r.roleName), r));
     await each<CustomerPolicyEntity>(KIND.policy, (p) => (typeof p.arn !== 'string' || !Array.isArray(p.versions) ? 'no ARN or versions' : undefined), (p) => s.policies.set(p.arn, p));
     await each<AccessKeyEntity>(KIND.key, (k) => (typeof k.accessKeyId !== 'string' || typeof k.secretAccessKey !== 'string' || !k.owner ? 'no key id, secret or owner' : undefined), (k) => s.accessKeys.set(k.accessKeyId, k));
+    await each<InstanceProfileEntity>(KIND.instanceProfile, (p) => (typeof p.instanceProfileName !== 'string' || typeof p.arn !== 'string' || !isStringArray(p.roles) || !Array.isArray(p.tags) ? 'no name, ARN, roles or tags' : undefined), (p) => s.instanceProfiles.set(lower(p.instanceProfileName), p));
     return s;
   }
 
@@ -172,6 +189,16 @@ export class IamStore {
   deleteAccessKey(id: string): Promise<void> {
     this.accessKeys.delete(id);
     return this.persist(() => this.docs.delete(KIND.key, id));
+  }
+
+  instanceProfile = (name: string): InstanceProfileEntity | undefined => this.instanceProfiles.get(lower(name));
+  putInstanceProfile(p: InstanceProfileEntity): Promise<void> {
+    this.instanceProfiles.set(lower(p.instanceProfileName), p);
+    return this.persist(() => this.docs.put(KIND.instanceProfile, lower(p.instanceProfileName), p));
+  }
+  deleteInstanceProfile(name: string): Promise<void> {
+    this.instanceProfiles.delete(lower(name));
+    return this.persist(() => this.docs.delete(KIND.instanceProfile, lower(name)));
   }
 
   /** Small secrets (session-token key, generated root credentials). */

@@ -87,7 +87,14 @@ async function assemble(config: SluiceConfig, options: StartOptions, store: Sqli
     assumeExecutionRole: (roleArn, caller) => iam.assumeExecutionRole(roleArn, caller as Identity | undefined),
     bindIdentity: (req, identity) => bindIdentity(req, identity as Identity),
   };
-  const apiGateway = await createApiGateway({ config, documents: store, dispatch, log, security, access: iam.access, metrics: metrics.gateway });
+  // UpdateAccount's CloudWatch role: API Gateway must be able to assume it, and it must allow logging.
+  const roles = {
+    canActAs(roleArn: string, actions: readonly string[]): boolean {
+      const assumed = iam.assumeExecutionRole(roleArn);
+      return assumed.ok && actions.every((action) => iam.authorize(assumed.identity, action, '*').allowed);
+    },
+  };
+  const apiGateway = await createApiGateway({ config, documents: store, dispatch, log, security, access: iam.access, roles, metrics: metrics.gateway });
   // The runtime first: invoke URLs live under /restapis/{id}/{stage}/_user_request_ too.
   services.push(apiGateway.service, apiGateway.management);
   iam.addHook(apiGateway.management.name, managementAuthHook());

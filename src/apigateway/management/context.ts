@@ -5,6 +5,12 @@ import type { ApiRepository } from '../persistence.js';
 import type { StageRegistry } from '../stages.js';
 import type { TemplateCache } from '../templates.js';
 
+/** What API Gateway asks IAM about a role a call gives it (UpdateAccount's cloudwatchRoleArn). */
+export interface RoleChecks {
+  /** Whether API Gateway can assume the role, and the role may then do every one of `actions` on "*". */
+  canActAs(roleArn: string, actions: readonly string[]): boolean;
+}
+
 export interface ManagementContext {
   readonly region: string;
   readonly accountId: string;
@@ -16,6 +22,8 @@ export interface ManagementContext {
   readonly stages: StageRegistry;
   readonly templates: TemplateCache;
   readonly executor: Executor;
+  /** IAM's answers about roles; absent = every role is taken as given. */
+  readonly roles?: RoleChecks;
 }
 
 /** Epoch seconds now (the model's dates). */
