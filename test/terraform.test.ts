@@ -75,7 +75,7 @@ function terraformIn(work: { path: string }, env: NodeJS.ProcessEnv, ...args: st
 
 // The two configurations run side by side (own Sluice, own directory each): the stream's waits dominate.
 describe('Terraform', { skip: skip ?? false, concurrency: 2 }, () => {
-describe('Terraform applies, plans and destroys the KinesisProxy API', { timeout: 240_000, concurrency: 1 }, () => {
+describe('Terraform applies, plans and destroys the KinesisProxy API', { timeout: 300_000, concurrency: 1 }, () => {
   let sluice: Sluice;
   let work: ReturnType<typeof tempDir>;
   let env: NodeJS.ProcessEnv;
@@ -159,7 +159,7 @@ describe('Terraform applies, plans and destroys the KinesisProxy API', { timeout
   });
 });
 
-describe('Terraform applies, plans and destroys authorizers, documentation, VPC links, certificates, domain names, instance profiles', { timeout: 120_000 }, () => {
+describe('Terraform applies, plans and destroys authorizers, documentation, VPC links, certificates, domain names, instance profiles', { timeout: 300_000 }, () => {
   it('test/terraform/extras.tf: apply, plan without changes, destroy', async () => {
     const sluice = await startTestSluice();
     const { work, env } = workspace(sluice.url, join(repoRoot, 'test/terraform/extras.tf'));
