@@ -12,8 +12,10 @@ function notRouted(req: SluiceRequest): SluiceResponse {
 }
 
 /**
- * `guard` (iam: src/iam/guard.ts) authenticates and authorizes a request for
- * the service that claimed it, answering it when it must be refused.
+ * `guard` (iam: src/iam/guard.ts) authenticates a request for the service that
+ * claimed it (the signature, from headers and the payload hash), answering it
+ * when it must be refused, before the service decodes its body. Authorization
+ * comes later, in each protocol's hook, once the target resource is known.
  */
 export type DispatchGuard = (serviceName: string, req: SluiceRequest) => Promise<SluiceResponse | undefined>;
 
