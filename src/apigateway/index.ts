@@ -22,6 +22,7 @@ import type { GatewayMetrics } from './metrics.js';
 import { createExecuteApiService } from './service.js';
 import { StageRegistry } from './stages.js';
 import { TemplateCache } from './templates.js';
+import { UsageStore } from './usage/store.js';
 
 export type { GatewaySecurity, InvokeRequest, InvokeResult } from './execute.js';
 export type { LoggedExecution } from './execution-log.js';
@@ -129,6 +130,7 @@ export async function createApiGateway(deps: ApiGatewayDeps): Promise<ApiGateway
   const stages = new StageRegistry(repo, templates, log);
   const logs = new ExecutionLogStore(deps.executionLogCapacity ?? 200);
   const awsTransport: AwsTransport = config.awsEndpoint ? remoteTransport(config.awsEndpoint) : inProcessTransport(deps.dispatch);
+  const usage = new UsageStore(deps.documents);
 
   const executor = new Executor({
     region: config.region,
@@ -231,7 +233,7 @@ export async function createApiGateway(deps: ApiGatewayDeps): Promise<ApiGateway
   const gateway: ApiGateway = {
     service: createExecuteApiService(executor, deps.metrics),
     management: createManagementService(
-      { region: config.region, accountId: config.accountId, apis, repo, stages, templates, executor },
+      { region: config.region, accountId: config.accountId, apis, repo, stages, templates, executor, usage },
       deps.access ?? allowAll,
       (e) => log(`apigateway: management API error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
     ),

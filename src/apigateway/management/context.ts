@@ -4,6 +4,7 @@ import type { Executor } from '../execute.js';
 import type { ApiRepository } from '../persistence.js';
 import type { StageRegistry } from '../stages.js';
 import type { TemplateCache } from '../templates.js';
+import type { UsageStore } from '../usage/store.js';
 
 export interface ManagementContext {
   readonly region: string;
@@ -16,6 +17,8 @@ export interface ManagementContext {
   readonly stages: StageRegistry;
   readonly templates: TemplateCache;
   readonly executor: Executor;
+  /** API keys, usage plans and their counters. */
+  readonly usage: UsageStore;
 }
 
 /** Epoch seconds now (the model's dates). */
