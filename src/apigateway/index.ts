@@ -22,6 +22,7 @@ import type { GatewayMetrics } from './metrics.js';
 import { createExecuteApiService } from './service.js';
 import { StageRegistry } from './stages.js';
 import { TemplateCache } from './templates.js';
+import { UsageGate } from './usage/gate.js';
 import { UsageStore } from './usage/store.js';
 
 export type { GatewaySecurity, InvokeRequest, InvokeResult } from './execute.js';
@@ -139,6 +140,7 @@ export async function createApiGateway(deps: ApiGatewayDeps): Promise<ApiGateway
     stageFor: (apiId, stage) => stages.get(apiId, stage),
     logs,
     log,
+    usage: new UsageGate(usage),
     ...(deps.security ? { security: deps.security } : {}),
     ...(deps.logExecutions ? { onLog: (text: string) => log(text) } : {}),
   });
