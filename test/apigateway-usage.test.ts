@@ -25,6 +25,7 @@ import {
   DeleteUsagePlanKeyCommand,
   GetApiKeyCommand,
   GetApiKeysCommand,
+  GetTagsCommand,
   GetUsageCommand,
   GetUsagePlanKeyCommand,
   GetUsagePlansCommand,
@@ -34,6 +35,8 @@ import {
   PutIntegrationResponseCommand,
   PutMethodCommand,
   PutMethodResponseCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
   UpdateApiKeyCommand,
   UpdateRestApiCommand,
   UpdateStageCommand,
@@ -437,6 +440,25 @@ describe('usage plans: what AWS refuses', () => {
     await client.send(new DeleteUsagePlanCommand({ usagePlanId: second.id! }));
     const keys = await client.send(new GetApiKeysCommand({ includeValues: true }));
     assert.ok(keys.items!.every((k) => k.value && k.value.length >= 20));
+  });
+});
+
+describe('tags', () => {
+  test('API keys and usage plans are tagged at creation and through TagResource, UntagResource and GetTags on their ARNs', async () => {
+    const key = await client.send(new CreateApiKeyCommand({ name: 'tagged', tags: { team: 'a' } }));
+    assert.deepEqual(key.tags, { team: 'a' });
+    const keyArn = `arn:aws:apigateway:us-east-1::/apikeys/${key.id}`;
+    await client.send(new TagResourceCommand({ resourceArn: keyArn, tags: { env: 'dev' } }));
+    assert.deepEqual((await client.send(new GetTagsCommand({ resourceArn: keyArn }))).tags, { team: 'a', env: 'dev' });
+    await client.send(new UntagResourceCommand({ resourceArn: keyArn, tagKeys: ['team'] }));
+    assert.deepEqual((await client.send(new GetApiKeyCommand({ apiKey: key.id! }))).tags, { env: 'dev' });
+
+    const plan = await client.send(new CreateUsagePlanCommand({ name: 'tagged plan' }));
+    assert.equal(plan.tags, undefined);
+    const planArn = `arn:aws:apigateway:us-east-1::/usageplans/${plan.id}`;
+    await client.send(new TagResourceCommand({ resourceArn: planArn, tags: { cost: 'x' } }));
+    assert.deepEqual((await client.send(new GetTagsCommand({ resourceArn: planArn }))).tags, { cost: 'x' });
+    await rejectsWith(client.send(new GetTagsCommand({ resourceArn: 'arn:aws:apigateway:us-east-1::/usageplans/nope' })), 'NotFoundException', 'Invalid Usage Plan ID specified', 404);
   });
 });
 

@@ -392,3 +392,32 @@ export async function updateUsage(ctx: ManagementContext, input: { usagePlanId: 
   latest ??= (await ctx.usage.usage(plan.id, input.keyId, plan.quota, [today]))[0]!;
   return { usagePlanId: plan.id, startDate: today, endDate: today, items: { [input.keyId]: [latest] } };
 }
+
+// ------------------------------------------------------------------ tags
+
+const USAGE_TAGGABLE = /^arn:aws[a-z-]*:apigateway:[^:]*::\/(apikeys|usageplans)\/([^/]+)$/;
+
+/**
+ * The tags of the API key or usage plan `arn` names (TagResource,
+ * UntagResource, GetTags), changed by `change` when given; undefined when the
+ * ARN names neither.
+ */
+export async function withUsageTags(ctx: ManagementContext, arn: string, change?: (tags: Record<string, string>) => void): Promise<Record<string, string> | undefined> {
+  const m = USAGE_TAGGABLE.exec(arn);
+  if (!m) return undefined;
+  const id = decodeURIComponent(m[2]!);
+  if (m[1] === 'apikeys') {
+    const key = await requireKey(ctx, id);
+    const tags = { ...key.tags };
+    if (!change) return tags;
+    change(tags);
+    await ctx.usage.putKey({ ...key, tags });
+    return tags;
+  }
+  const plan = await requirePlan(ctx, id);
+  const tags = { ...plan.tags };
+  if (!change) return tags;
+  change(tags);
+  await ctx.usage.putPlan({ ...plan, tags });
+  return tags;
+}
