@@ -405,7 +405,12 @@ const USAGE_TAGGABLE = /^arn:aws[a-z-]*:apigateway:[^:]*::\/(apikeys|usageplans)
 export async function withUsageTags(ctx: ManagementContext, arn: string, change?: (tags: Record<string, string>) => void): Promise<Record<string, string> | undefined> {
   const m = USAGE_TAGGABLE.exec(arn);
   if (!m) return undefined;
-  const id = decodeURIComponent(m[2]!);
+  let id = m[2]!;
+  try {
+    id = decodeURIComponent(id);
+  } catch {
+    // Not percent-encoding: the id as written (which names nothing).
+  }
   if (m[1] === 'apikeys') {
     const key = await requireKey(ctx, id);
     const tags = { ...key.tags };
