@@ -210,6 +210,10 @@ describe('throttling and quotas at invoke time', () => {
     assert.equal(third.status, 429);
     assert.equal(third.body, '{"message":"Too Many Requests"}');
     assert.equal(third.headers.get('x-amzn-errortype'), 'TooManyRequestsException');
+    // The execution log says who was refused by what, in AWS's words.
+    const log = sluice.apiGateway.executionLogs({ apiId: api.id, limit: 1 })[0]!.log;
+    assert.match(log, new RegExp(`API Key \\*{34}${value.slice(-6)} exceeded throttle limit for API Stage ${api.id}/prod: Key throttle limit exceeded for Usage Plan ID [a-z0-9]{6}, RestApi ${api.id}, Stage prod, Resource ${api.things}, HttpMethod GET\\. Limit: 0\\.01 Burst: 2`));
+    assert.match(log, /Method completed with status: 429/);
     // Per key: another key of the same plan has its own bucket.
     const plans = (await client.send(new GetUsagePlansCommand({}))).items!.filter((p) => p.apiStages?.some((s) => s.apiId === api.id));
     const second = await client.send(new CreateApiKeyCommand({ name: 'second', enabled: true }));
