@@ -26,6 +26,7 @@ import { applyMappings, BodyNotJsonError, evaluateSource, type MappingInput } fr
 import { selectIntegrationResponse } from './response-selection.js';
 import { Router, type RouteMatch } from './router.js';
 import { firstAccept, isBinaryMediaType, mediaType, selectRequestTemplate, selectResponseTemplate } from './template-selection.js';
+import type { UsageGate } from './usage/gate.js';
 import { checkBody, missingRequiredParameters } from './validate.js';
 import { renderInBudget, VtlOverloadError } from '../vtl/index.js';
 
@@ -103,6 +104,8 @@ export interface ExecutorDeps {
   readonly logs: ExecutionLogStore;
   /** Receives each finished log when debug logging is on. */
   readonly onLog?: (log: string) => void;
+  /** API keys, usage plans and throttling (usage/gate.ts); absent = none are checked. */
+  readonly usage?: UsageGate;
 }
 
 /**
@@ -289,6 +292,17 @@ export class Executor {
     }
     const refused = authorizerRefusal(method.method, compiled.api, ex.mapping); // Lambda and Cognito authorizers: authorizer-runtime.ts
     if (refused) throw new GatewayFailure(refused.error, refused.logLine);
+    // API keys, usage plans and throttling; TestInvokeMethod (a compiled state of its own) skips them as AWS's does.
+    if (this.deps.usage && !req.compiled) {
+      const m = method.method;
+      const decision = await this.deps.usage.admit({
+        apiId: req.apiId, stage: compiled.stage, resourceId: match.resource.id, resourcePath: match.resource.path, httpMethod: m.httpMethod,
+        apiKeyRequired: m.apiKeyRequired, apiKeySource: compiled.api.apiKeySource, headers: req.headers,
+      });
+      for (const line of decision.log) log.add(line);
+      if (!decision.ok) throw new GatewayFailure(decision.error);
+      if (decision.apiKey) Object.assign(ex.context['identity'] as object, { apiKey: decision.apiKey.value, apiKeyId: decision.apiKey.id });
+    }
     ex.context['resourceId'] = match.resource.id;
     ex.context['resourcePath'] = match.resource.path;
 

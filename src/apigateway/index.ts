@@ -23,6 +23,8 @@ import type { GatewayMetrics } from './metrics.js';
 import { createExecuteApiService } from './service.js';
 import { StageRegistry } from './stages.js';
 import { TemplateCache } from './templates.js';
+import { UsageGate } from './usage/gate.js';
+import { UsageStore } from './usage/store.js';
 
 export type { GatewaySecurity, InvokeRequest, InvokeResult } from './execute.js';
 export type { LoggedExecution } from './execution-log.js';
@@ -132,6 +134,7 @@ export async function createApiGateway(deps: ApiGatewayDeps): Promise<ApiGateway
   const stages = new StageRegistry(repo, templates, log);
   const logs = new ExecutionLogStore(deps.executionLogCapacity ?? 200);
   const awsTransport: AwsTransport = config.awsEndpoint ? remoteTransport(config.awsEndpoint) : inProcessTransport(deps.dispatch);
+  const usage = new UsageStore(deps.documents);
 
   const executor = new Executor({
     region: config.region,
@@ -140,6 +143,7 @@ export async function createApiGateway(deps: ApiGatewayDeps): Promise<ApiGateway
     stageFor: (apiId, stage) => stages.get(apiId, stage),
     logs,
     log,
+    usage: new UsageGate(usage),
     ...(deps.security ? { security: deps.security } : {}),
     ...(deps.logExecutions ? { onLog: (text: string) => log(text) } : {}),
   });
@@ -234,7 +238,7 @@ export async function createApiGateway(deps: ApiGatewayDeps): Promise<ApiGateway
   const gateway: ApiGateway = {
     service: createExecuteApiService(executor, deps.metrics),
     management: createManagementService(
-      { region: config.region, accountId: config.accountId, apis, repo, stages, templates, executor, ...(deps.roles ? { roles: deps.roles } : {}) },
+      { region: config.region, accountId: config.accountId, apis, repo, stages, templates, executor, usage, ...(deps.roles ? { roles: deps.roles } : {}) },
       deps.access ?? allowAll,
       (e) => log(`apigateway: management API error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
     ),

@@ -251,7 +251,7 @@ export interface Stage {
   readonly tracingEnabled?: boolean;
   readonly cacheClusterEnabled?: boolean;
   readonly documentationVersion?: string;
-  /** `{resourcePath}/{httpMethod}` → settings (recorded, not applied). */
+  /** `{resourcePath}/{httpMethod}` → settings (recorded; throttlingRateLimit/BurstLimit are applied, usage/gate.ts). */
   readonly methodSettings?: Record<string, Record<string, unknown>>;
   /** Recorded and returned; Sluice writes no access logs. */
   readonly accessLogSettings?: { readonly destinationArn?: string; readonly format?: string };

@@ -16,6 +16,7 @@ import { getAccount, updateAccount } from './account.js';
 import * as accountResources from './account-resources.js';
 import * as authorizers from './authorizers.js';
 import * as documentation from './documentation.js';
+import * as apiKeys from './api-keys.js';
 import { managementAuthorizer, type ManagementTarget } from './authorization.js';
 import type { ManagementContext } from './context.js';
 import * as deployments from './deployments.js';
@@ -29,6 +30,7 @@ import * as resources from './resources.js';
 import * as restApis from './rest-apis.js';
 import * as stages from './stages.js';
 import * as tags from './tags.js';
+import * as usagePlans from './usage-plans.js';
 import { testInvokeMethod } from './test-invoke.js';
 import { validateApiGatewayInput } from './validation.js';
 
@@ -133,6 +135,23 @@ const OPERATIONS: Record<string, Handler> = {
   GetBasePathMappings: accountResources.getBasePathMappings,
   UpdateBasePathMapping: accountResources.updateBasePathMapping,
   DeleteBasePathMapping: accountResources.deleteBasePathMapping,
+  CreateApiKey: apiKeys.createApiKey,
+  GetApiKey: apiKeys.getApiKey,
+  GetApiKeys: apiKeys.getApiKeys,
+  UpdateApiKey: apiKeys.updateApiKey,
+  DeleteApiKey: apiKeys.deleteApiKey,
+  ImportApiKeys: apiKeys.importApiKeys,
+  CreateUsagePlan: usagePlans.createUsagePlan,
+  GetUsagePlan: usagePlans.getUsagePlan,
+  GetUsagePlans: usagePlans.getUsagePlans,
+  UpdateUsagePlan: usagePlans.updateUsagePlan,
+  DeleteUsagePlan: usagePlans.deleteUsagePlan,
+  CreateUsagePlanKey: usagePlans.createUsagePlanKey,
+  GetUsagePlanKey: usagePlans.getUsagePlanKey,
+  GetUsagePlanKeys: usagePlans.getUsagePlanKeys,
+  DeleteUsagePlanKey: usagePlans.deleteUsagePlanKey,
+  GetUsage: usagePlans.getUsage,
+  UpdateUsage: usagePlans.updateUsage,
 };
 
 /** The model's own error codes and statuses; handlers throw ApiGatewayError, the wire wants AwsError. */
