@@ -8,7 +8,7 @@ import { createKinesisService, kinesisAuthHook, type KinesisService } from '../k
 import { SqliteStore } from '../store/sqlite.js';
 import type { SluiceConfig } from './config.js';
 import { createDispatcher } from './dispatcher.js';
-import { createHttpServer } from './http.js';
+import { createHttpServer, type TransportStats } from './http.js';
 import { createInternalService, type DeployedApi } from './internal.js';
 import type { Handler, Service, SluiceRequest } from './types.js';
 import { version } from './version.js';
@@ -26,6 +26,8 @@ export interface Sluice {
   /** apigateway: REST APIs (current states, deployments, stages), execution logs and TestInvoke-style runs. */
   readonly apiGateway: ApiGateway;
   deployedApis(): readonly DeployedApi[];
+  /** Open connections and answer bytes held for slow readers (docs/limits.md). */
+  transportStats(): TransportStats;
   /** Finishes in-flight requests, flushes and closes storage. */
   close(): Promise<void>;
 }
@@ -85,7 +87,7 @@ async function assemble(config: SluiceConfig, options: StartOptions, store: Sqli
 
   services.push(createInternalService({ version, deployedApis: () => deployedApis() }), kinesis);
 
-  const server = createHttpServer(dispatch, logError);
+  const server = createHttpServer(dispatch, { limits: config, onError: logError, log });
   const port = await server.listen(config.port, config.host);
   const hostForUrl = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${hostForUrl.includes(':') ? `[${hostForUrl}]` : hostForUrl}:${port}`;
@@ -100,6 +102,7 @@ async function assemble(config: SluiceConfig, options: StartOptions, store: Sqli
     iam,
     apiGateway,
     deployedApis: () => deployedApis(),
+    transportStats: () => server.stats(),
     close() {
       closing ??= (async () => {
         await server.close();

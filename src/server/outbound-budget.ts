@@ -1,0 +1,144 @@
+/**
+ * Accounting of answer bytes the server holds for clients that have not
+ * read them yet, per connection and in total. An answer is held from the
+ * moment it is written until its client has taken it (or is gone); a client
+ * that asks for a 10 MiB GetRecords answer and never reads pins those 10 MiB,
+ * so what may be held is bounded here:
+ *
+ * - per connection, a new request waits before it is dispatched while the
+ *   connection holds more than CONNECTION_SLACK_BYTES (HTTP/1.1 pipelining,
+ *   HTTP/2 streams), and an answer that would take the connection past
+ *   CONNECTION_MAX_BUFFERED_BYTES is refused;
+ * - in total, once maxBufferedBytes are held, large answers are refused, and
+ *   so are small ones on connections that already hold something (a client
+ *   that reads what it asked for holds nothing when it asks again), and event
+ *   streams wait before producing their next event.
+ *
+ * Nothing here times out: a connection that holds bytes and makes no progress
+ * is dropped by the writer (slowReaderTimeoutMs), which releases what it held.
+ */
+import { CONNECTION_MAX_BUFFERED_BYTES, CONNECTION_SLACK_BYTES, LARGE_ANSWER_BYTES } from './transport-limits.js';
+
+/** Returns the reserved bytes; calling it again does nothing. */
+export type Release = () => void;
+
+/** What a wait can be abandoned on: a request, a response or a socket ('close'). */
+export interface Closable {
+  once(event: 'close', listener: () => void): unknown;
+  off(event: 'close', listener: () => void): unknown;
+}
+
+interface Ledger {
+  held: number;
+  /** Requests waiting for this connection to drain below the slack, first come first served. */
+  readonly waiters: Set<() => void>;
+}
+
+export class OutboundBudget {
+  private total = 0;
+  private readonly ledgers = new WeakMap<object, Ledger>();
+  /** Event streams waiting for the total to drop below the cap. */
+  private readonly totalWaiters = new Set<() => void>();
+
+  constructor(readonly maxBytes: number) {}
+
+  /** Bytes held over all connections. */
+  get bufferedBytes(): number {
+    return this.total;
+  }
+
+  /** Bytes held for one connection. */
+  heldBy(connection: object): number {
+    return this.ledgers.get(connection)?.held ?? 0;
+  }
+
+  get overCap(): boolean {
+    return this.total >= this.maxBytes;
+  }
+
+  /**
+   * Waits until `connection` holds no more than CONNECTION_SLACK_BYTES (or
+   * `gone` fires: the request or its connection went away), then lets the
+   * request in. Call the returned function when the request is over; while
+   * the connection is congested, waiting requests are let in one at a time,
+   * each when the one before it is over or an answer drains.
+   */
+  async enter(connection: object, gone: Closable): Promise<Release> {
+    const ledger = this.ledgerOf(connection);
+    if (ledger.held > CONNECTION_SLACK_BYTES || ledger.waiters.size > 0) {
+      await new Promise<void>((resolve) => {
+        const wake = (): void => {
+          ledger.waiters.delete(wake);
+          gone.off('close', wake);
+          resolve();
+        };
+        ledger.waiters.add(wake);
+        gone.once('close', wake);
+      });
+    }
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      this.letNextIn(ledger);
+    };
+  }
+
+  /**
+   * Reserves an answer of `bytes` on `connection`, or returns undefined when
+   * it must be refused (see the rules above).
+   */
+  admitAnswer(connection: object, bytes: number): Release | undefined {
+    const ledger = this.ledgerOf(connection);
+    if (ledger.held > 0 && ledger.held + bytes > CONNECTION_MAX_BUFFERED_BYTES) return undefined;
+    if (this.total + bytes > this.maxBytes && (bytes >= LARGE_ANSWER_BYTES || ledger.held > 0)) return undefined;
+    return this.reserve(ledger, bytes);
+  }
+
+  /** Reserves one event of an event stream: counted in the total, never refused (a stream holds one event at a time). */
+  reserveEvent(bytes: number): Release {
+    return this.reserve(undefined, bytes);
+  }
+
+  /** Resolves once the total is below the cap, or when `gone` fires. */
+  belowCap(gone: Closable): Promise<void> {
+    if (!this.overCap) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        this.totalWaiters.delete(wake);
+        gone.off('close', wake);
+        resolve();
+      };
+      this.totalWaiters.add(wake);
+      gone.once('close', wake);
+    });
+  }
+
+  private ledgerOf(connection: object): Ledger {
+    let ledger = this.ledgers.get(connection);
+    if (!ledger) this.ledgers.set(connection, (ledger = { held: 0, waiters: new Set() }));
+    return ledger;
+  }
+
+  private reserve(ledger: Ledger | undefined, bytes: number): Release {
+    this.total += bytes;
+    if (ledger) ledger.held += bytes;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.total -= bytes;
+      if (ledger) {
+        ledger.held -= bytes;
+        this.letNextIn(ledger);
+      }
+      if (!this.overCap) for (const wake of [...this.totalWaiters]) wake();
+    };
+  }
+
+  private letNextIn(ledger: Ledger): void {
+    if (ledger.held > CONNECTION_SLACK_BYTES) return;
+    const [first] = ledger.waiters;
+    first?.();
+  }
+}
