@@ -15,6 +15,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import * as K from '@aws-sdk/client-kinesis';
 import { startSluice, type Sluice } from '../src/server/app.js';
 import { defaultConfig, type SluiceConfig } from '../src/server/config.js';
+import { createHttpServer, type HttpServer } from '../src/server/http.js';
+import { defaultTransportLimits } from '../src/server/transport-limits.js';
+import type { SluiceResponse } from '../src/server/types.js';
 import { startTestSluice, testCredentials } from './helpers/sluice.js';
 
 const MiB = 1024 * 1024;
@@ -340,46 +343,67 @@ describe('clients that do not read', () => {
     }));
     let droppedAfter: number;
     let latencies: number[];
-    let fdsDuring: number;
     try {
       const attackStarted = performance.now();
       await until(() => sluice.transportStats().bufferedBytes > 0, 5000, 'the first answer to be held');
-      // The server lets go of every one of them: refused ones right after their 503, the others once they made no
-      // progress for the timeout; their sockets close on its side and its fds come back.
-      await until(() => sluice.transportStats().connections <= 3 && sluice.transportStats().bufferedBytes === 0,
-        SLOW_READER_MS + 5000, 'the non-reading clients to be dropped');
+      // The server lets go of what it holds for them once they made no progress for the timeout.
+      await until(() => sluice.transportStats().bufferedBytes === 0, SLOW_READER_MS + 5000, 'the non-reading clients to be dropped');
       droppedAfter = performance.now() - attackStarted;
-      fdsDuring = fdCount();
     } finally {
       latencies = await client.stop();
       clearInterval(sampler);
     }
 
-    // What each of them got: a refusal, or the start of an answer that was cut off.
-    let refused = 0;
-    let cutOff = 0;
+    // What each of them got: a 503, a smaller answer (GetRecords answers with fewer records while the
+    // budget is short), or the start of an answer that was cut off when they were dropped.
+    const got = { refused: 0, smaller: 0, cutOff: 0, whole: 0 };
     await Promise.all(attackers.map(async (p) => {
       const chunks: Buffer[] = [];
       p.socket.on('data', (c: Buffer) => chunks.push(c));
       p.socket.resume();
-      await p.closed;
+      await until(() => p.socket.readableEnded || responseIn(Buffer.concat(chunks)) !== undefined, 5000, 'an answer or a close');
+      p.socket.destroy();
       const raw = Buffer.concat(chunks);
-      if (/^HTTP\/1\.1 503 /.test(raw.toString('latin1', 0, 20))) refused++;
-      else if (responseIn(raw) === undefined) cutOff++;
+      const answer = responseIn(raw);
+      if (!answer) got.cutOff++;
+      else if (/^HTTP\/1\.1 503 /.test(answer.head)) got.refused++;
+      else if (JSON.parse(answer.body.toString()).Records.length < 100) got.smaller++;
+      else got.whole++;
     }));
+    await until(() => sluice.transportStats().connections <= 3, 2000, 'the server to close its side');
+    const fdsAfter = fdCount();
 
     const growth = (rssPeak - rssBefore) / MiB;
-    console.log(`non-reading clients: ${N}; refused ${refused}, cut off ${cutOff}; dropped after ${Math.round(droppedAfter)} ms; ` +
+    console.log(`non-reading clients: ${N}: ${JSON.stringify(got)}; nothing held ${Math.round(droppedAfter)} ms after the attack; ` +
       `buffered peak ${(bufferedPeak / MiB).toFixed(1)} MiB; RSS ${(rssBefore / MiB).toFixed(0)} → peak ${(rssPeak / MiB).toFixed(0)} MiB (+${growth.toFixed(0)}); ` +
-      `fds ${fdsBefore} → ${fdsDuring} with the clients still open; well-behaved calls: ${latencies.length}, max ${Math.max(...latencies).toFixed(0)} ms`);
-    assert.equal(refused + cutOff, N);
-    assert.ok(cutOff >= 1 && refused >= 1);
+      `fds ${fdsBefore} → ${fdsAfter}; well-behaved calls: ${latencies.length}, slowest ${Math.max(...latencies).toFixed(0)} ms`);
+    assert.equal(got.cutOff + got.refused + got.smaller + got.whole, N);
+    assert.ok(got.cutOff >= 1, 'some were dropped mid-answer');
+    assert.ok(got.whole <= MAX_BUFFERED / (13 * MiB), `${got.whole} whole 13 MiB answers`);
     assert.ok(bufferedPeak <= MAX_BUFFERED, `buffered peak ${bufferedPeak}`);
     assert.ok(growth < 64 + 192, `RSS grew ${growth.toFixed(0)} MiB`);
     assert.ok(droppedAfter < SLOW_READER_MS + 4000, `dropped after ${droppedAfter} ms`);
-    assert.ok(fdsDuring <= fdsBefore + N + 4, `${fdsDuring} fds with ${N} client sockets still open (before: ${fdsBefore})`);
+    assert.ok(fdsAfter <= fdsBefore + 4, `${fdsAfter} fds after (before: ${fdsBefore})`);
     assert.ok(latencies.length >= 5);
     assert.ok(Math.max(...latencies) < 1000, `slowest well-behaved call: ${Math.max(...latencies)} ms`);
+  });
+
+  it('resets an HTTP/2 stream whose large answer is not read (CANCEL), releasing what it held', async () => {
+    const session = http2.connect(sluice.url);
+    session.on('error', () => {});
+    const req = session.request({ ':method': 'POST', ':path': '/', 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Kinesis_20131202.GetRecords' });
+    req.end(JSON.stringify({ ShardIterator: bigIterator, Limit: 10000 }));
+    const [headers] = (await once(req, 'response')) as [http2.IncomingHttpHeaders];
+    assert.equal(headers[':status'], 200);
+    req.pause();
+    await until(() => sluice.transportStats().bufferedBytes > 0, 2000, 'the answer to be held');
+    const started = performance.now();
+    await once(req, 'close');
+    const droppedAfter = performance.now() - started;
+    assert.equal(req.rstCode, http2.constants.NGHTTP2_CANCEL);
+    assert.ok(droppedAfter < SLOW_READER_MS + 1000, `reset after ${droppedAfter} ms`);
+    await until(() => sluice.transportStats().bufferedBytes === 0, 1000, 'the answer to be released');
+    session.destroy();
   });
 
   it('SubscribeToShard still works over HTTP/2, and a subscriber that stops reading holds one event at most', async () => {
@@ -427,5 +451,70 @@ describe('clients that do not read', () => {
     assert.ok(droppedAfter >= SLOW_READER_MS - 500 && droppedAfter < SLOW_READER_MS + 3000, `dropped after ${droppedAfter} ms`);
     assert.ok(bufferedPeak <= 3 * MiB, `buffered peak ${bufferedPeak}`);
     session.destroy();
+  });
+});
+
+describe('pooled answers (the transport alone)', () => {
+  const BIG = 12 * MiB;
+  let server: HttpServer;
+  let url: string;
+  const built: string[] = [];
+  let sent = 0;
+  before(async () => {
+    // Answers like GetRecords': a pooled buffer handed back through onSent.
+    server = createHttpServer(async (req): Promise<SluiceResponse> => {
+      built.push(req.path);
+      const body = req.path === '/big' ? Buffer.alloc(BIG, 'x') : Buffer.from('{}');
+      return { status: 200, headers: { 'content-type': 'application/json' }, body, onSent: () => sent++ };
+    }, { limits: { ...defaultTransportLimits, slowReaderTimeoutMs: 1500, maxBufferedBytes: 16 * MiB } });
+    url = `http://127.0.0.1:${await server.listen(0, '127.0.0.1')}`;
+  });
+  after(() => server.close());
+
+  it('calls onSent once per answer: after it is read, and after a slow reader is dropped', async () => {
+    sent = 0;
+    const reader = await open(url);
+    reader.socket.write('GET /big HTTP/1.1\r\nhost: x\r\n\r\n');
+    await until(() => responseIn(reader.data()) !== undefined, 5000, 'the whole answer');
+    await until(() => sent === 1, 1000, 'onSent');
+    reader.socket.destroy();
+
+    const stalled = await open(url, false);
+    stalled.socket.write('GET /big HTTP/1.1\r\nhost: x\r\n\r\n');
+    await until(() => server.stats().bufferedBytes === BIG, 2000, 'the answer to be held');
+    assert.equal(sent, 1, 'not while it is held');
+    await until(() => server.stats().bufferedBytes === 0, 3000, 'the slow reader to be dropped');
+    await until(() => sent === 2, 1000, 'onSent after the drop');
+    stalled.socket.destroy();
+  });
+
+  it('refuses a large answer with a 503 while the total is held, still serves small ones, and dispatches nothing more on a stalled connection', async () => {
+    sent = 0;
+    built.length = 0;
+    // Three requests pipelined on a connection that reads nothing: only the first is dispatched.
+    const stalled = await open(url, false);
+    stalled.socket.write('GET /big HTTP/1.1\r\nhost: x\r\n\r\n'.repeat(3));
+    await until(() => server.stats().bufferedBytes === BIG, 2000, 'the answer to be held');
+
+    const refused = await open(url);
+    refused.socket.write('GET /big HTTP/1.1\r\nhost: x\r\n\r\n');
+    await refused.closed;
+    const answer = responseIn(refused.data())!;
+    assert.match(answer.head, /^HTTP\/1\.1 503 /);
+    assert.match(answer.head, /x-amzn-errortype: ServiceUnavailable/i);
+    assert.equal(JSON.parse(answer.body.toString()).__type, 'ServiceUnavailable');
+
+    const small = await open(url);
+    small.socket.write('GET /small HTTP/1.1\r\nhost: x\r\n\r\n');
+    await until(() => responseIn(small.data()) !== undefined, 2000, 'the small answer');
+    assert.match(responseIn(small.data())!.head, /^HTTP\/1\.1 200 /);
+    small.socket.destroy();
+    assert.deepEqual(built, ['/big', '/big', '/small'], 'the pipelined requests wait');
+
+    await until(() => server.stats().connections === 0 && server.stats().bufferedBytes === 0, 3000, 'the drop');
+    stalled.socket.destroy();
+    await sleep(100);
+    assert.deepEqual(built, ['/big', '/big', '/small'], 'nothing is built for a dropped connection');
+    assert.equal(sent, 3, 'every answer went back to the pool once');
   });
 });

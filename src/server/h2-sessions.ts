@@ -21,7 +21,7 @@
  */
 import http2 from 'node:http2';
 import type net from 'node:net';
-import { CLOSE_LINGER_MS } from './transport-limits.js';
+import { CLOSE_LINGER_MS, H2_MAX_CONCURRENT_STREAMS } from './transport-limits.js';
 
 export interface H2SessionLimits {
   readonly h2IdleTimeoutMs: number;
@@ -63,6 +63,8 @@ export class H2Sessions {
 
   /** Hands a socket that sent the HTTP/2 preface to the server. */
   adopt(socket: net.Socket): void {
+    // Every stream's response listens for its connection's close (write-response.ts): a few per stream.
+    socket.setMaxListeners(H2_MAX_CONCURRENT_STREAMS * 4);
     this.adopting = socket;
     try {
       this.server.emit('connection', socket);

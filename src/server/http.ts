@@ -32,7 +32,7 @@ import {
   type TransportLimits,
 } from './transport-limits.js';
 import type { Handler, Headers, SluiceRequest } from './types.js';
-import { writeResponse, type AnyResponse, type ResponseTarget } from './write-response.js';
+import { isGone, writeResponse, type AnyResponse, type ResponseTarget } from './write-response.js';
 
 export { MAX_BODY_BYTES } from './transport-limits.js';
 
@@ -159,8 +159,11 @@ export function createHttpServer(handler: Handler, options: HttpServerOptions = 
           }
           return;
         }
-        // A connection that still holds unsent answers gets no new request dispatched until it drains.
-        leave = await budget.enter(connection, res);
+        // A connection that still holds unsent answers gets no new request dispatched until it drains,
+        // and pipelined HTTP/1.1 requests are dispatched one after the other. (An HTTP/1.1 response
+        // queued behind a pipelined one never closes by itself: its socket does.)
+        leave = await budget.enter(connection, isH2 ? res : connection, !isH2);
+        if (isGone(res, connection)) return;
         const url = req.url ?? '/';
         const q = url.indexOf('?');
         const rawQuery = q >= 0 ? url.slice(q + 1) : '';
@@ -175,6 +178,7 @@ export function createHttpServer(handler: Handler, options: HttpServerOptions = 
           remoteAddress: req.socket?.remoteAddress ?? '127.0.0.1',
           scheme: 'http',
           stream: req,
+          answerRoom: budget.roomFor(connection),
         };
         const out = await handler(sreq);
         if (out.headers['x-amzn-requestid'] === undefined) res.setHeader('x-amzn-requestid', requestId);

@@ -30,8 +30,10 @@ export interface Closable {
 
 interface Ledger {
   held: number;
-  /** Requests waiting for this connection to drain below the slack, first come first served. */
-  readonly waiters: Set<() => void>;
+  /** Requests let in and not over yet. */
+  inside: number;
+  /** Requests waiting to be let in, first come first served, and whether each wants to be alone. */
+  readonly waiters: Map<() => void, boolean>;
 }
 
 export class OutboundBudget {
@@ -52,6 +54,12 @@ export class OutboundBudget {
     return this.ledgers.get(connection)?.held ?? 0;
   }
 
+  /** Bytes an answer on `connection` may take now without being refused. */
+  roomFor(connection: object): number {
+    const held = this.heldBy(connection);
+    return Math.max(0, Math.min(this.maxBytes - this.total, held > 0 ? CONNECTION_MAX_BUFFERED_BYTES - held : Infinity));
+  }
+
   get overCap(): boolean {
     return this.total >= this.maxBytes;
   }
@@ -61,25 +69,30 @@ export class OutboundBudget {
    * `gone` fires: the request or its connection went away), then lets the
    * request in. Call the returned function when the request is over; while
    * the connection is congested, waiting requests are let in one at a time,
-   * each when the one before it is over or an answer drains.
+   * each when the one before it is over or an answer drains. `oneAtATime`
+   * (HTTP/1.1, whose answers go out in order anyway) also keeps a request
+   * out while another one on the connection is in: pipelined requests would
+   * otherwise all build their answers before the first is held.
    */
-  async enter(connection: object, gone: Closable): Promise<Release> {
+  async enter(connection: object, gone: Closable, oneAtATime: boolean): Promise<Release> {
     const ledger = this.ledgerOf(connection);
-    if (ledger.held > CONNECTION_SLACK_BYTES || ledger.waiters.size > 0) {
+    if (ledger.held > CONNECTION_SLACK_BYTES || ledger.waiters.size > 0 || (oneAtATime && ledger.inside > 0)) {
       await new Promise<void>((resolve) => {
         const wake = (): void => {
           ledger.waiters.delete(wake);
           gone.off('close', wake);
           resolve();
         };
-        ledger.waiters.add(wake);
+        ledger.waiters.set(wake, oneAtATime);
         gone.once('close', wake);
       });
     }
+    ledger.inside++;
     let left = false;
     return () => {
       if (left) return;
       left = true;
+      ledger.inside--;
       this.letNextIn(ledger);
     };
   }
@@ -116,7 +129,7 @@ export class OutboundBudget {
 
   private ledgerOf(connection: object): Ledger {
     let ledger = this.ledgers.get(connection);
-    if (!ledger) this.ledgers.set(connection, (ledger = { held: 0, waiters: new Set() }));
+    if (!ledger) this.ledgers.set(connection, (ledger = { held: 0, inside: 0, waiters: new Map() }));
     return ledger;
   }
 
@@ -139,6 +152,6 @@ export class OutboundBudget {
   private letNextIn(ledger: Ledger): void {
     if (ledger.held > CONNECTION_SLACK_BYTES) return;
     const [first] = ledger.waiters;
-    first?.();
+    if (first && !(first[1] && ledger.inside > 0)) first[0]();
   }
 }

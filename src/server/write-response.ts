@@ -12,6 +12,7 @@
  */
 import type http from 'node:http';
 import type http2 from 'node:http2';
+import type { Socket } from 'node:net';
 import type { OutboundBudget, Release } from './outbound-budget.js';
 import type { SluiceResponse, StreamingBody } from './types.js';
 import { WRITE_SLICE_BYTES } from './transport-limits.js';
@@ -22,7 +23,7 @@ export type AnyResponse = http.ServerResponse | http2.Http2ServerResponse;
 export interface ResponseTarget {
   readonly budget: OutboundBudget;
   /** The connection's socket: the per-connection ledger's key, and whose 'close' means nothing more will be written. */
-  readonly connection: import('node:net').Socket;
+  readonly connection: Socket;
   readonly slowReaderTimeoutMs: number;
   /** Drops a client that stopped reading: its connection (HTTP/1.1) or its stream (HTTP/2). */
   readonly dropSlowReader: () => void;
@@ -47,27 +48,39 @@ function serviceUnavailable(res: http.ServerResponse): void {
   res.end(body);
 }
 
-/** Whether the response can no longer be written: its stream (HTTP/2) or socket (HTTP/1.1) is gone. */
-function isGone(res: AnyResponse): boolean {
+/**
+ * Whether the response can no longer be written: its stream (HTTP/2) or its
+ * connection is gone. (An HTTP/1.1 response queued behind a pipelined one has
+ * no socket of its own yet, so the connection is asked too.)
+ */
+export function isGone(res: AnyResponse, connection: Socket): boolean {
+  if (connection.destroyed) return true;
   if ('stream' in res) return res.stream.destroyed || res.stream.closed;
-  return res.destroyed || res.socket?.destroyed === true;
+  return res.destroyed;
 }
 
-/** Tracks whether the response is gone ('close'); HTTP/2 compatibility responses have no `destroyed`. */
+/** Tracks whether the response is gone; HTTP/2 compatibility responses have no `destroyed`. */
 interface Liveness {
   readonly gone: boolean;
 }
 
-function liveness(res: AnyResponse): Liveness {
-  const state = { gone: isGone(res) };
-  res.once('close', () => (state.gone = true));
+function liveness(res: AnyResponse, connection: Socket): Liveness {
+  const state = { gone: isGone(res, connection) };
+  // A response closes when it is done too; then the connection (kept alive for more) is let go of.
+  const onGone = (): void => {
+    state.gone = true;
+    res.off('close', onGone);
+    connection.off('close', onGone);
+  };
+  res.once('close', onGone);
+  connection.once('close', onGone);
   return state;
 }
 
 export async function writeResponse(res: AnyResponse, out: SluiceResponse, target: ResponseTarget): Promise<void> {
   // Both response classes share the subset used here; http.ServerResponse's typings are the simpler ones.
   const r = res as http.ServerResponse;
-  const live = liveness(res);
+  const live = liveness(res, target.connection);
   if (Buffer.isBuffer(out.body)) {
     const body = out.body;
     const release = live.gone ? undefined : body.length > 0 ? target.budget.admitAnswer(target.connection, body.length) : () => {};
@@ -183,7 +196,7 @@ async function writeStream(r: http.ServerResponse, live: Liveness, stream: Strea
       });
       if (!room && !(await progress(r, live, 'drain', target))) break;
       // The next event is produced only once there is room for it.
-      if (target.budget.overCap) await target.budget.belowCap(r);
+      if (target.budget.overCap) await target.budget.belowCap('stream' in r ? r : target.connection);
       if (live.gone) break;
     }
   } finally {
