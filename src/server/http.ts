@@ -162,7 +162,8 @@ export function createHttpServer(handler: Handler, options: HttpServerOptions = 
         // A connection that still holds unsent answers gets no new request dispatched until it drains,
         // and pipelined HTTP/1.1 requests are dispatched one after the other. (An HTTP/1.1 response
         // queued behind a pipelined one never closes by itself: its socket does.)
-        leave = await budget.enter(connection, isH2 ? res : connection, !isH2);
+        const entered = budget.enter(connection, isH2 ? res : connection, !isH2);
+        leave = entered instanceof Promise ? await entered : entered;
         if (isGone(res, connection)) return;
         const url = req.url ?? '/';
         const q = url.indexOf('?');

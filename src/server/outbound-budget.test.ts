@@ -36,8 +36,8 @@ describe('outbound budget', () => {
     const conn = {};
     const release = budget.admitAnswer(conn, CONNECTION_SLACK_BYTES + 1)!;
     const order: string[] = [];
-    const first = budget.enter(conn, new EventEmitter(), false).then((leave) => (order.push('first'), leave));
-    const second = budget.enter(conn, new EventEmitter(), false).then((leave) => (order.push('second'), leave));
+    const first = Promise.resolve(budget.enter(conn, new EventEmitter(), false)).then((leave) => (order.push('first'), leave));
+    const second = Promise.resolve(budget.enter(conn, new EventEmitter(), false)).then((leave) => (order.push('second'), leave));
     await new Promise((r) => setImmediate(r));
     assert.deepEqual(order, [], 'nobody enters while the connection holds more than the slack');
     release();
@@ -55,7 +55,7 @@ describe('outbound budget', () => {
     const conn = {};
     const leaveFirst = await budget.enter(conn, new EventEmitter(), true);
     let second = false;
-    const entered = budget.enter(conn, new EventEmitter(), true).then((leave) => ((second = true), leave));
+    const entered = Promise.resolve(budget.enter(conn, new EventEmitter(), true)).then((leave) => ((second = true), leave));
     await new Promise((r) => setImmediate(r));
     assert.equal(second, false);
     leaveFirst();

@@ -74,19 +74,22 @@ export class OutboundBudget {
    * out while another one on the connection is in: pipelined requests would
    * otherwise all build their answers before the first is held.
    */
-  async enter(connection: object, gone: Closable, oneAtATime: boolean): Promise<Release> {
+  enter(connection: object, gone: Closable, oneAtATime: boolean): Release | Promise<Release> {
     const ledger = this.ledgerOf(connection);
-    if (ledger.held > CONNECTION_SLACK_BYTES || ledger.waiters.size > 0 || (oneAtATime && ledger.inside > 0)) {
-      await new Promise<void>((resolve) => {
-        const wake = (): void => {
-          ledger.waiters.delete(wake);
-          gone.off('close', wake);
-          resolve();
-        };
-        ledger.waiters.set(wake, oneAtATime);
-        gone.once('close', wake);
-      });
-    }
+    // The usual case, an uncongested connection, is let in without a turn of the event loop.
+    if (ledger.held <= CONNECTION_SLACK_BYTES && ledger.waiters.size === 0 && !(oneAtATime && ledger.inside > 0)) return this.letIn(ledger);
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        ledger.waiters.delete(wake);
+        gone.off('close', wake);
+        resolve(this.letIn(ledger));
+      };
+      ledger.waiters.set(wake, oneAtATime);
+      gone.once('close', wake);
+    });
+  }
+
+  private letIn(ledger: Ledger): Release {
     ledger.inside++;
     let left = false;
     return () => {
