@@ -13,6 +13,8 @@ import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as K from '@aws-sdk/client-kinesis';
+import { Command } from 'commander';
+import { addStartOptions, configFromFlags, type StartFlags } from '../src/cli/config.js';
 import { startSluice, type Sluice } from '../src/server/app.js';
 import { defaultConfig, type SluiceConfig } from '../src/server/config.js';
 import { createHttpServer, type HttpServer } from '../src/server/http.js';
@@ -516,5 +518,39 @@ describe('pooled answers (the transport alone)', () => {
     await sleep(100);
     assert.deepEqual(built, ['/big', '/big', '/small'], 'nothing is built for a dropped connection');
     assert.equal(sent, 3, 'every answer went back to the pool once');
+  });
+});
+
+describe('configuration', () => {
+  const parse = (args: string[], env: Record<string, string> = {}): StartFlags => {
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    try {
+      const cmd = addStartOptions(new Command('start')).exitOverride();
+      cmd.parse(args, { from: 'user' });
+      return cmd.opts<StartFlags>();
+    } finally {
+      process.env = saved;
+    }
+  };
+
+  it('takes every transport limit from a flag or its SLUICE_* variable, defaulting to transport-limits.ts', () => {
+    const c = configFromFlags(parse(
+      ['--max-connections', '7', '--headers-timeout-ms', '1500', '--request-timeout-ms', '2500', '--keep-alive-timeout-ms', '3000',
+        '--h2-idle-timeout-ms', '4000', '--h2-ping-interval-ms', '0', '--sniff-timeout-ms', '500', '--slow-reader-timeout-ms', '6000'],
+      { SLUICE_MAX_BUFFERED_MIB: '32' },
+    ), {});
+    assert.deepEqual(
+      [c.maxConnections, c.headersTimeoutMs, c.requestTimeoutMs, c.keepAliveTimeoutMs, c.h2IdleTimeoutMs, c.h2PingIntervalMs, c.sniffTimeoutMs, c.slowReaderTimeoutMs, c.maxBufferedBytes],
+      [7, 1500, 2500, 3000, 4000, 0, 500, 6000, 32 * MiB],
+    );
+    const d = configFromFlags(parse([]), {});
+    for (const [k, v] of Object.entries(defaultTransportLimits)) assert.equal(d[k as keyof typeof d], v, k);
+  });
+
+  it('refuses limits that make no sense', () => {
+    assert.throws(() => parse(['--max-connections', '0']), /at least 1/);
+    assert.throws(() => parse(['--slow-reader-timeout-ms', 'soon']), /whole number/);
+    assert.throws(() => configFromFlags(parse(['--headers-timeout-ms', '70000']), {}), /must not exceed --request-timeout-ms/);
   });
 });
