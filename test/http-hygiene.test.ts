@@ -163,6 +163,11 @@ describe('timeouts', () => {
     const [headers] = (await once(req, 'response')) as [http2.IncomingHttpHeaders];
     assert.equal(headers[':status'], 408);
     req.resume();
+    // The stream is ended at once, without an error: stop sending.
+    const answered = performance.now();
+    await once(req, 'close');
+    assert.ok(performance.now() - answered < 1000);
+    assert.equal(req.rstCode, http2.constants.NGHTTP2_NO_ERROR);
     session.destroy();
   });
 });
@@ -456,7 +461,7 @@ describe('clients that do not read', () => {
   });
 });
 
-describe('pooled answers (the transport alone)', () => {
+describe('what the transport holds (the transport alone)', () => {
   const BIG = 12 * MiB;
   let server: HttpServer;
   let url: string;
@@ -521,6 +526,33 @@ describe('pooled answers (the transport alone)', () => {
   });
 });
 
+describe('request bodies being received', () => {
+  it('hold at most --max-buffered bytes together: past it a body is refused with a 503, not held', async () => {
+    const server = createHttpServer(async (req) => ({ status: 200, headers: {}, body: Buffer.from(String(req.body.length)) }),
+      { limits: { ...defaultTransportLimits, maxBufferedBytes: 4 * MiB } });
+    const url = `http://127.0.0.1:${await server.listen(0, '127.0.0.1')}`;
+    const session = http2.connect(url);
+    session.on('error', () => {});
+    let receivingPeak = 0;
+    const sampler = setInterval(() => (receivingPeak = Math.max(receivingPeak, server.stats().receivingBytes)), 10);
+    // Three uploads of 3 MiB that stop short of their end: the first is held, the others are refused.
+    const statuses = await Promise.all(Array.from({ length: 3 }, async (_, i) => {
+      await sleep(i * 100);
+      const req = session.request({ ':method': 'POST', ':path': '/' });
+      req.on('error', () => {});
+      req.write(Buffer.alloc(3 * MiB));
+      const [headers] = (await Promise.race([once(req, 'response'), sleep(1500).then(() => [{ ':status': 'held' }])])) as [http2.IncomingHttpHeaders];
+      return headers[':status'];
+    }));
+    clearInterval(sampler);
+    assert.deepEqual(statuses, ['held', 503, 503]);
+    assert.ok(receivingPeak <= 4 * MiB, `peak ${receivingPeak}`);
+    session.destroy();
+    await until(() => server.stats().receivingBytes === 0, 1000, 'the aborted upload to be dropped');
+    await server.close();
+  });
+});
+
 describe('configuration', () => {
   const parse = (args: string[], env: Record<string, string> = {}): StartFlags => {
     const saved = { ...process.env };
@@ -551,6 +583,7 @@ describe('configuration', () => {
   it('refuses limits that make no sense', () => {
     assert.throws(() => parse(['--max-connections', '0']), /at least 1/);
     assert.throws(() => parse(['--slow-reader-timeout-ms', 'soon']), /whole number/);
+    assert.throws(() => parse(['--h2-idle-timeout-ms', String(2 ** 31)]), /at most 2147483647/);
     assert.throws(() => configFromFlags(parse(['--headers-timeout-ms', '70000']), {}), /must not exceed --request-timeout-ms/);
   });
 });

@@ -22,6 +22,14 @@ const positive = (name: string) => (v: string): number => {
   return n;
 };
 
+/** Node's timers take at most 2^31-1 ms (about 24.8 days); a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const ms = (name: string, allowZero = false) => (v: string): number => {
+  const n = (allowZero ? int : positive)(name)(v);
+  if (n > MAX_TIMER_MS) throw new Error(`${name} must be at most ${MAX_TIMER_MS}, got "${v}"`);
+  return n;
+};
+
 const collect = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').filter(Boolean)];
 
 export function addStartOptions(cmd: Command): Command {
@@ -50,14 +58,14 @@ export function addStartOptions(cmd: Command): Command {
     .addOption(new Option('--insecure', 'allow --auth off on a non-loopback --host').env('SLUICE_INSECURE'))
     // Transport limits and timeouts (docs/limits.md).
     .addOption(new Option('--max-connections <n>', 'connections served at once; more are refused (HTTP/1.1 503, HTTP/2 GOAWAY)').env('SLUICE_MAX_CONNECTIONS').argParser(positive('--max-connections')).default(d.maxConnections))
-    .addOption(new Option('--sniff-timeout-ms <ms>', 'time a new connection has to show whether it speaks HTTP/1.1 or HTTP/2').env('SLUICE_SNIFF_TIMEOUT_MS').argParser(positive('--sniff-timeout-ms')).default(d.sniffTimeoutMs))
-    .addOption(new Option('--headers-timeout-ms <ms>', "time an HTTP/1.1 request's headers have to arrive in").env('SLUICE_HEADERS_TIMEOUT_MS').argParser(positive('--headers-timeout-ms')).default(d.headersTimeoutMs))
-    .addOption(new Option('--request-timeout-ms <ms>', 'time a whole request (headers and body) has to arrive in').env('SLUICE_REQUEST_TIMEOUT_MS').argParser(positive('--request-timeout-ms')).default(d.requestTimeoutMs))
-    .addOption(new Option('--keep-alive-timeout-ms <ms>', 'time an HTTP/1.1 connection may sit idle between requests').env('SLUICE_KEEP_ALIVE_TIMEOUT_MS').argParser(positive('--keep-alive-timeout-ms')).default(d.keepAliveTimeoutMs))
-    .addOption(new Option('--h2-idle-timeout-ms <ms>', 'time an HTTP/2 connection may go without a frame before it is closed').env('SLUICE_H2_IDLE_TIMEOUT_MS').argParser(positive('--h2-idle-timeout-ms')).default(d.h2IdleTimeoutMs))
-    .addOption(new Option('--h2-ping-interval-ms <ms>', 'how often an HTTP/2 connection must answer a PING (0 = never)').env('SLUICE_H2_PING_INTERVAL_MS').argParser(int('--h2-ping-interval-ms')).default(d.h2PingIntervalMs))
-    .addOption(new Option('--slow-reader-timeout-ms <ms>', 'time an answer may make no progress before the client is dropped').env('SLUICE_SLOW_READER_TIMEOUT_MS').argParser(positive('--slow-reader-timeout-ms')).default(d.slowReaderTimeoutMs))
-    .addOption(new Option('--max-buffered-mib <MiB>', 'answer bytes held for clients that have not read them yet, in total').env('SLUICE_MAX_BUFFERED_MIB').argParser(positive('--max-buffered-mib')).default(d.maxBufferedBytes / (1024 * 1024)));
+    .addOption(new Option('--sniff-timeout-ms <ms>', 'time a new connection has to show whether it speaks HTTP/1.1 or HTTP/2').env('SLUICE_SNIFF_TIMEOUT_MS').argParser(ms('--sniff-timeout-ms')).default(d.sniffTimeoutMs))
+    .addOption(new Option('--headers-timeout-ms <ms>', "time an HTTP/1.1 request's headers have to arrive in").env('SLUICE_HEADERS_TIMEOUT_MS').argParser(ms('--headers-timeout-ms')).default(d.headersTimeoutMs))
+    .addOption(new Option('--request-timeout-ms <ms>', 'time a whole request (headers and body) has to arrive in').env('SLUICE_REQUEST_TIMEOUT_MS').argParser(ms('--request-timeout-ms')).default(d.requestTimeoutMs))
+    .addOption(new Option('--keep-alive-timeout-ms <ms>', 'time an HTTP/1.1 connection may sit idle between requests').env('SLUICE_KEEP_ALIVE_TIMEOUT_MS').argParser(ms('--keep-alive-timeout-ms')).default(d.keepAliveTimeoutMs))
+    .addOption(new Option('--h2-idle-timeout-ms <ms>', 'time an HTTP/2 connection may go without a frame before it is closed').env('SLUICE_H2_IDLE_TIMEOUT_MS').argParser(ms('--h2-idle-timeout-ms')).default(d.h2IdleTimeoutMs))
+    .addOption(new Option('--h2-ping-interval-ms <ms>', 'how often an HTTP/2 connection must answer a PING (0 = never)').env('SLUICE_H2_PING_INTERVAL_MS').argParser(ms('--h2-ping-interval-ms', true)).default(d.h2PingIntervalMs))
+    .addOption(new Option('--slow-reader-timeout-ms <ms>', 'time an answer may make no progress before the client is dropped').env('SLUICE_SLOW_READER_TIMEOUT_MS').argParser(ms('--slow-reader-timeout-ms')).default(d.slowReaderTimeoutMs))
+    .addOption(new Option('--max-buffered-mib <MiB>', 'answer bytes held for clients that have not read them yet, and request-body bytes being received, each in total').env('SLUICE_MAX_BUFFERED_MIB').argParser(positive('--max-buffered-mib')).default(d.maxBufferedBytes / (1024 * 1024)));
 }
 
 export interface StartFlags {

@@ -17,6 +17,7 @@ import net from 'node:net';
 import { ConnectionCap, refuseConnection } from './connection-cap.js';
 import { H2Sessions } from './h2-sessions.js';
 import { OutboundBudget, type Release } from './outbound-budget.js';
+import { BodyAborted, BodyTimedOut, BodyTooLarge, readBody, ReceivingOverCap, ReceivingBudget } from './request-body.js';
 import { sniffProtocol } from './sniff.js';
 import {
   CLOSE_LINGER_MS,
@@ -51,6 +52,8 @@ export interface TransportStats {
   readonly connections: number;
   /** Answer bytes held for clients that have not read them yet. */
   readonly bufferedBytes: number;
+  /** Bytes of request bodies received so far whose requests are not complete yet. */
+  readonly receivingBytes: number;
 }
 
 export interface HttpServerOptions {
@@ -75,54 +78,34 @@ function headersOf(req: AnyRequest): Headers {
   return out;
 }
 
-class BodyTooLarge extends Error {}
-class BodyTimedOut extends Error {}
-/** The client or its connection went away mid-body (or Node's requestTimeout cut it off): nothing to answer. */
-class BodyAborted extends Error {}
-
-/**
- * Reads the whole body, up to MAX_BODY_BYTES. `timeoutMs` bounds the time it
- * may take (HTTP/2; an HTTP/1.1 request is timed by Node's requestTimeout).
- */
-function readBody(req: AnyRequest, timeoutMs: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const timer = timeoutMs > 0 ? setTimeout(() => fail(new BodyTimedOut()), timeoutMs) : undefined;
-    const fail = (e: Error): void => {
-      clearTimeout(timer);
-      reject(e);
-      // Whatever else arrives is read and dropped, so the answer can still go out.
-      req.removeAllListeners('data');
-      req.resume();
-    };
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) return fail(new BodyTooLarge());
-      chunks.push(c);
-    });
-    req.on('end', () => {
-      clearTimeout(timer);
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
-    });
-    req.on('error', () => {
-      clearTimeout(timer);
-      reject(new BodyAborted());
-    });
-  });
-}
-
 const jsonError = (status: number, requestId: string, type: string, message: string, close: boolean) => ({
   status,
   headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId, ...(close ? { connection: 'close' } : {}) },
   body: Buffer.from(JSON.stringify({ __type: type, Message: message })),
 });
 
+/**
+ * Answers a request whose body is not wanted (too large, too slow) while the
+ * client may still be sending it. An HTTP/2 stream is then ended without an
+ * error, which asks the client to stop sending (RFC 9113, 8.1); an HTTP/1.1
+ * connection is closed by `connection: close` (413) or Node's requestTimeout.
+ */
+function refuseBody(req: AnyRequest, res: AnyResponse, answer: ReturnType<typeof jsonError>): void {
+  const r = res as http.ServerResponse;
+  r.statusCode = answer.status;
+  for (const [k, v] of Object.entries(answer.headers)) r.setHeader(k, v);
+  r.setHeader('content-length', answer.body.length);
+  r.end(answer.body, () => {
+    if ('stream' in req && !req.stream.closed) req.stream.close(http2.constants.NGHTTP2_NO_ERROR);
+  });
+}
+
 export function createHttpServer(handler: Handler, options: HttpServerOptions = {}): HttpServer {
   const limits = options.limits ?? defaultTransportLimits;
   const onError = options.onError ?? (() => {});
   const log = options.log ?? (() => {});
   const budget = new OutboundBudget(limits.maxBufferedBytes);
+  const receiving = new ReceivingBudget(limits.maxBufferedBytes);
   let inFlight = 0;
   let drained: (() => void) | undefined;
 
@@ -146,14 +129,14 @@ export function createHttpServer(handler: Handler, options: HttpServerOptions = 
       try {
         let body: Buffer;
         try {
-          body = await readBody(req, isH2 ? limits.requestTimeoutMs : 0);
+          body = await readBody(req, receiving, isH2 ? limits.requestTimeoutMs : 0);
         } catch (e) {
           if (e instanceof BodyTooLarge) {
-            await writeResponse(res, jsonError(413, requestId, 'SerializationException', `Request body exceeds ${MAX_BODY_BYTES} bytes`, !isH2), target);
+            refuseBody(req, res, jsonError(413, requestId, 'SerializationException', `Request body exceeds ${MAX_BODY_BYTES} bytes`, !isH2));
+          } else if (e instanceof ReceivingOverCap) {
+            refuseBody(req, res, jsonError(503, requestId, 'ServiceUnavailable', 'Too many request bodies are being received; retry later.', !isH2));
           } else if (e instanceof BodyTimedOut) {
-            await writeResponse(res, jsonError(408, requestId, 'RequestTimeout', `Request body not received within ${limits.requestTimeoutMs} ms`, false), target);
-            // The rest of the upload is not wanted: end the stream without an error (RFC 9113, 8.1).
-            if (isH2 && !req.stream.closed) req.stream.close(http2.constants.NGHTTP2_NO_ERROR);
+            refuseBody(req, res, jsonError(408, requestId, 'RequestTimeout', `Request body not received within ${limits.requestTimeoutMs} ms`, false));
           } else if (!(e instanceof BodyAborted)) {
             throw e;
           }
@@ -268,7 +251,7 @@ export function createHttpServer(handler: Handler, options: HttpServerOptions = 
       });
     },
     stats() {
-      return { connections: cap.sockets.size, bufferedBytes: budget.bufferedBytes };
+      return { connections: cap.sockets.size, bufferedBytes: budget.bufferedBytes, receivingBytes: receiving.heldBytes };
     },
     async close(graceMs = 10_000) {
       const closed = new Promise<void>((r) => front.close(() => r()));

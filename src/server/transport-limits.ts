@@ -23,7 +23,11 @@ export interface TransportLimits {
   readonly h2PingIntervalMs: number;
   /** Time an answer may make no progress (the client reads nothing) before the client is dropped. */
   readonly slowReaderTimeoutMs: number;
-  /** Bytes of answers held for clients that have not read them yet, over all connections. */
+  /**
+   * Bytes of answers held for clients that have not read them yet, over all
+   * connections; request bodies still being received are bounded by the same
+   * figure, counted apart.
+   */
   readonly maxBufferedBytes: number;
 }
 
