@@ -70,7 +70,7 @@ function handlersFor(ctx: KinesisContext): Record<string, Handler> {
     PutRecord: onStream((i, s) => records.putRecord(ctx, i, s)),
     PutRecords: onStream((i, s) => records.putRecords(ctx, i, s)),
     GetShardIterator: onStream((i, s) => records.getShardIterator(ctx, i, s)),
-    GetRecords: (i, c) => records.getRecords(ctx, i, c.target.kind === 'iterator' ? c.target.iterator : undefined),
+    GetRecords: (i, c) => records.getRecords(ctx, i, c.target.kind === 'iterator' ? c.target.iterator : undefined, c.request.answerRoom),
     AddTagsToStream: onStream((i, s) => tags.addTagsToStream(ctx, i, s)),
     RemoveTagsFromStream: onStream((i, s) => tags.removeTagsFromStream(ctx, i, s)),
     ListTagsForStream: onStream((i, s) => tags.listTagsForStream(ctx, i, s)),

@@ -8,7 +8,7 @@ import { createKinesisService, kinesisAuthHook, type KinesisService } from '../k
 import { SqliteStore } from '../store/sqlite.js';
 import type { SluiceConfig } from './config.js';
 import { createDispatcher } from './dispatcher.js';
-import { createHttpServer } from './http.js';
+import { createHttpServer, type TransportStats } from './http.js';
 import { createInternalService, type DeployedApi } from './internal.js';
 import type { Handler, Service, SluiceRequest } from './types.js';
 import { applyInit, InitError, readInitFile, streamsFromList, type InitSpec } from './init.js';
@@ -29,6 +29,8 @@ export interface Sluice {
   /** apigateway: REST APIs (current states, deployments, stages), execution logs and TestInvoke-style runs. */
   readonly apiGateway: ApiGateway;
   deployedApis(): readonly DeployedApi[];
+  /** Open connections and answer bytes held for slow readers (docs/limits.md). */
+  transportStats(): TransportStats;
   /** Finishes in-flight requests, flushes and closes storage. */
   close(): Promise<void>;
 }
@@ -105,7 +107,7 @@ async function assemble(config: SluiceConfig, options: StartOptions, store: Sqli
   // Declared start-up state, before the port opens: clients never see it half made.
   await applyStartupState(config, { iam, apiGateway, dispatch, log });
 
-  const server = createHttpServer(dispatch, logError);
+  const server = createHttpServer(dispatch, { limits: config, onError: logError, log });
   let port: number;
   try {
     port = await server.listen(config.port, config.host);
@@ -125,6 +127,7 @@ async function assemble(config: SluiceConfig, options: StartOptions, store: Sqli
     iam,
     apiGateway,
     deployedApis: () => deployedApis(),
+    transportStats: () => server.stats(),
     close() {
       closing ??= (async () => {
         await server.close();

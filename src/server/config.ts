@@ -1,5 +1,7 @@
+import { defaultTransportLimits, type TransportLimits } from './transport-limits.js';
+
 /** Everything `sluice start` can be told, resolved from flags, SLUICE_* variables and defaults. */
-export interface SluiceConfig {
+export interface SluiceConfig extends TransportLimits {
   readonly port: number;
   readonly host: string;
   /** Absent when running in memory. */
@@ -61,4 +63,6 @@ export const defaultConfig: SluiceConfig = {
   auth: 'off',
   iam: 'enforce',
   insecure: false,
+  // Connection limits and timeouts of the HTTP/1.1 + HTTP/2 transport (src/server/transport-limits.ts).
+  ...defaultTransportLimits,
 };
