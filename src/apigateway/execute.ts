@@ -11,6 +11,8 @@ import { ExecutionLog, ExecutionLogStore, javaMap, truncate } from './execution-
 import type { GatewayError } from './gateway-responses.js';
 import { newExtendedRequestId, newRequestId } from './ids.js';
 import type { SluiceRequest } from '../server/types.js';
+import type { LogFn } from '../server/logger.js';
+import type { Stage } from './model.js';
 import { buildAwsRequest, callAws, type AwsTransport } from './integrations/aws.js';
 import { callHttp } from './integrations/http.js';
 import { mockResponse } from './integrations/mock.js';
@@ -70,6 +72,8 @@ export interface InvokeResult {
   readonly integrationLatency?: number;
   /** $context as the request ended (access logs render from it). */
   readonly context: Record<string, unknown>;
+  /** The stage as it served the request (its method and access log settings), when it exists. */
+  readonly servedStage?: Stage;
 }
 
 /**
@@ -96,12 +100,10 @@ export interface ExecutorDeps {
   /** Execution roles and AWS_IAM methods; absent = neither is checked. */
   readonly security?: GatewaySecurity;
   /** Sluice's own log, for advice a person should see (e.g. how to create a missing role). */
-  readonly log?: (line: string) => void;
+  readonly log?: LogFn;
   /** Looks up the compiled stage serving `apiId`/`stage`. */
   readonly stageFor: (apiId: string, stage: string) => CompiledStage | undefined;
   readonly logs: ExecutionLogStore;
-  /** Receives each finished log when debug logging is on. */
-  readonly onLog?: (log: string) => void;
 }
 
 /**
@@ -204,6 +206,10 @@ export class Executor {
     headers['x-amz-apigw-id'] = ex.extendedRequestId;
     log.add(`Method completed with status: ${status}`);
     const latency = performance.now() - started;
+    // The access-log-only variables, known once the response is.
+    context['status'] = status;
+    context['responseLength'] = body.length;
+    context['responseLatency'] = Math.round(latency);
     const text = log.toString();
     this.deps.logs.record({
       requestId,
@@ -216,11 +222,10 @@ export class Executor {
       time: now,
       log: text,
     });
-    this.deps.onLog?.(text);
     const integrationLatency = typeof context['integrationLatency'] === 'number' ? (context['integrationLatency'] as number) : undefined;
     return {
       requestId, status, headers, body, log: text, latency, context,
-      ...(compiled ? { apiName: compiled.api.name } : {}),
+      ...(compiled ? { apiName: compiled.api.name, servedStage: compiled.stage } : {}),
       ...(integrationLatency !== undefined ? { integrationLatency } : {}),
     };
   }
@@ -235,6 +240,8 @@ export class Executor {
       ex.log.add(`Execution failed due to configuration error: ${(err as Error)?.message ?? String(err)}`);
       error = { type: 'API_CONFIGURATION_ERROR', message: 'Internal server error' };
     }
+    // What $context.error.* read in access logs (gateway responses build their own from `error`).
+    ex.context['error'] = { message: error.message, messageString: JSON.stringify(error.message), responseType: error.type };
     const gateway = ex.compiled?.gatewayResponses;
     if (!gateway) {
       // No stage: there is nothing to customise, answer as AWS does for an unknown stage.
@@ -396,7 +403,7 @@ export class Executor {
     if (!security || credentials === undefined) return;
     const role = security.assumeExecutionRole(credentials, ex.caller);
     if (!role.ok) {
-      this.deps.log?.(`apigateway: ${ex.req.httpMethod} ${ex.resourcePath} of API ${ex.req.apiId}: ${role.hint}`);
+      this.deps.log?.(`apigateway: ${ex.req.httpMethod} ${ex.resourcePath} of API ${ex.req.apiId}: ${role.hint}`, 'warn');
       throw new GatewayFailure({ type: 'API_CONFIGURATION_ERROR', message: 'Internal server error' }, role.logMessage);
     }
     security.bindIdentity(request, role.identity);
@@ -413,6 +420,7 @@ export class Executor {
     try {
       endpoint = await call();
     } catch (err) {
+      if (err instanceof IntegrationTimeoutError || err instanceof IntegrationNetworkError) ex.context['integrationErrorMessage'] = err.message;
       if (err instanceof IntegrationTimeoutError) {
         throw new GatewayFailure({ type: 'INTEGRATION_TIMEOUT', message: 'Endpoint request timed out' }, 'Execution failed due to a timeout error');
       }
@@ -424,6 +432,9 @@ export class Executor {
     }
     const latency = Math.round(performance.now() - t0);
     ex.context['integrationLatency'] = latency;
+    ex.context['integrationStatus'] = endpoint.status;
+    const awsRequestId = endpoint.headers['x-amzn-requestid']?.[0];
+    if (awsRequestId !== undefined) ex.context['awsEndpointRequestId'] = awsRequestId;
     log.add(`Received response. Status: ${endpoint.status}, Integration latency: ${latency} ms`);
     log.add(`Endpoint response headers: ${javaMap(canonicalKeys(endpoint.headers))}`);
     log.add(`Endpoint response body before transformations: ${truncate(endpoint.body.toString('utf8'))}`);

@@ -96,3 +96,32 @@ export class ExecutionLogStore {
     return this.ring.find((e) => e?.requestId === requestId);
   }
 }
+
+/**
+ * The messages that carry request or response data (parameter values,
+ * headers, bodies). A stage's method settings write them only with
+ * `dataTrace` on: AWS's "Log full requests/responses data".
+ */
+const DATA_MESSAGES = [
+  'Method request path: ',
+  'Method request query string: ',
+  'Method request headers: ',
+  'Method request body before transformations: ',
+  'Endpoint request headers: ',
+  'Endpoint request body after transformations: ',
+  'Endpoint response headers: ',
+  'Endpoint response body before transformations: ',
+  'Method response body after transformations: ',
+  'Method response headers: ',
+];
+
+/** The "<date> : <message>" lines of a finished log (ExecutionLog.toString()), without the data lines unless `dataTrace`. */
+export function executionLogLines(text: string, dataTrace: boolean): string[] {
+  const lines = text.split('\n').slice(1).filter((l) => l !== '');
+  if (dataTrace) return lines;
+  return lines.filter((l) => {
+    const at = l.indexOf(' : ');
+    const message = at >= 0 ? l.slice(at + 3) : l;
+    return !DATA_MESSAGES.some((prefix) => message.startsWith(prefix));
+  });
+}
