@@ -64,6 +64,8 @@ export interface InvokeResult {
   readonly body: Buffer;
   /** The TestInvokeMethod-style execution log. */
   readonly log: string;
+  /** Its error-level lines (why the request failed), what a method logging at ERROR writes. */
+  readonly errorLines: readonly string[];
   /** Milliseconds, arrival to response. */
   readonly latency: number;
   /** The API's name, when the stage exists. */
@@ -224,7 +226,7 @@ export class Executor {
     });
     const integrationLatency = typeof context['integrationLatency'] === 'number' ? (context['integrationLatency'] as number) : undefined;
     return {
-      requestId, status, headers, body, log: text, latency, context,
+      requestId, status, headers, body, log: text, errorLines: log.errorLines(), latency, context,
       ...(compiled ? { apiName: compiled.api.name, servedStage: compiled.stage } : {}),
       ...(integrationLatency !== undefined ? { integrationLatency } : {}),
     };
@@ -234,10 +236,10 @@ export class Executor {
   private fail(ex: Exchange, err: unknown): { status: number; headers: Record<string, string>; body: Buffer } {
     let error: GatewayError;
     if (err instanceof GatewayFailure) {
-      if (err.logLine) ex.log.add(err.logLine);
+      if (err.logLine) ex.log.addError(err.logLine);
       error = err.error;
     } else {
-      ex.log.add(`Execution failed due to configuration error: ${(err as Error)?.message ?? String(err)}`);
+      ex.log.addError(`Execution failed due to configuration error: ${(err as Error)?.message ?? String(err)}`);
       error = { type: 'API_CONFIGURATION_ERROR', message: 'Internal server error' };
     }
     // What $context.error.* read in access logs (gateway responses build their own from `error`).
@@ -256,7 +258,7 @@ export class Executor {
       return { status: r.status, headers: r.headers, body: Buffer.from(r.body) };
     } catch (renderErr) {
       // A customised gateway response that can't be built must not take the request down with it.
-      ex.log.add(`Execution failed due to configuration error: gateway response ${error.type}: ${(renderErr as Error).message}`);
+      ex.log.addError(`Execution failed due to configuration error: gateway response ${error.type}: ${(renderErr as Error).message}`);
       return {
         status: 500,
         headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalServerErrorException' },

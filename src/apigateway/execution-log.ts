@@ -33,6 +33,7 @@ export function javaMap(map: Record<string, string | readonly string[]>): string
 
 export class ExecutionLog {
   private readonly lines: string[] = [];
+  private readonly errors: string[] = [];
   private stamp = '';
   private stampSecond = -1;
 
@@ -46,6 +47,16 @@ export class ExecutionLog {
       this.stamp = javaDate(now);
     }
     this.lines.push(`${this.stamp} : ${message}`);
+  }
+
+  /** A line saying why the request failed: an error-level entry, the kind a method logging at ERROR writes. */
+  addError(message: string): void {
+    this.add(message);
+    this.errors.push(this.lines.at(-1)!);
+  }
+
+  errorLines(): string[] {
+    return [...this.errors];
   }
 
   toString(): string {

@@ -5,9 +5,12 @@
  *  - an access log line, when the stage has accessLogSettings.format: to the
  *    --access-log file, or to the server log as an `access` record;
  *  - the execution log, as the method's logging level says: INFO writes every
- *    invocation's, ERROR only failed ones'; the request and response data
- *    lines only with dataTrace. With neither, a failed invocation's full log
- *    is still written at debug, so a 500 can be explained from the output.
+ *    invocation's, with the request and response data lines only with
+ *    dataTrace; ERROR writes "only error-level entries" (AWS's words): a
+ *    failed invocation's error lines and the status it completed with. Under
+ *    --log-level debug a failed invocation's record has its full log whatever
+ *    the stage says (at debug when the stage logs nothing), so a 500 can be
+ *    explained from the server's output.
  *
  * Only invocations through invoke URLs are logged, as on AWS (TestInvokeMethod
  * returns its log instead).
@@ -47,16 +50,23 @@ export function createInvocationLogs(deps: InvocationLogDeps): (result: InvokeRe
     }
 
     const failed = invocationFailed(result);
-    let level: LogLevel | undefined;
-    let dataTrace = settings.dataTraceEnabled;
-    if (settings.loggingLevel === 'INFO') level = failed ? 'error' : 'info';
-    else if (settings.loggingLevel === 'ERROR' && failed) level = 'error';
-    else if (failed && logger.enabled('debug')) {
-      level = 'debug';
-      dataTrace = true;
+    let level: LogLevel;
+    let lines: () => string[];
+    if (failed && logger.enabled('debug')) {
+      // Whoever runs the server at debug sees every line of a failure, whatever the stage logs.
+      level = settings.loggingLevel === 'OFF' ? 'debug' : 'error';
+      lines = () => executionLogLines(result.log, true);
+    } else if (settings.loggingLevel === 'INFO') {
+      level = failed ? 'error' : 'info';
+      lines = () => executionLogLines(result.log, settings.dataTraceEnabled);
+    } else if (settings.loggingLevel === 'ERROR' && failed) {
+      level = 'error';
+      lines = () => [...result.errorLines, ...executionLogLines(result.log, false).slice(-1)];
+    } else {
+      return;
     }
-    if (level === undefined || !logger.enabled(level)) return;
-    const lines = executionLogLines(result.log, dataTrace);
-    logger.record(level, 'execution', { ...ids, status: result.status, lines }, [`Execution log for request ${result.requestId}`, ...lines].join('\n'));
+    if (!logger.enabled(level)) return;
+    const written = lines();
+    logger.record(level, 'execution', { ...ids, status: result.status, lines: written }, [`Execution log for request ${result.requestId}`, ...written].join('\n'));
   };
 }
