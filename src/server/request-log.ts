@@ -7,7 +7,7 @@
 import { operationName } from '../protocol/json-rpc.js';
 import { queryAction } from '../protocol/query.js';
 import type { Logger } from './logger.js';
-import { requestFacts } from './request-facts.js';
+import { requestFacts, trackRequest } from './request-facts.js';
 import type { Handler, SluiceRequest, SluiceResponse } from './types.js';
 
 /** What a request record holds, beyond time, level and type. */
@@ -28,6 +28,7 @@ export type RequestRecord = {
 
 export function withRequestLog(handler: Handler, logger: Logger): Handler {
   return async (req) => {
+    trackRequest(req);
     const started = performance.now();
     let res: SluiceResponse;
     try {
