@@ -251,9 +251,9 @@ export interface Stage {
   readonly tracingEnabled?: boolean;
   readonly cacheClusterEnabled?: boolean;
   readonly documentationVersion?: string;
-  /** `{resourcePath}/{httpMethod}` → settings (recorded; throttlingRateLimit/BurstLimit are applied, usage/gate.ts). */
+  /** `{resourcePath}/{httpMethod}` → settings; throttling (usage/gate.ts), logging level, data trace and metrics (method-settings.ts) take effect, the rest is recorded. */
   readonly methodSettings?: Record<string, Record<string, unknown>>;
-  /** Recorded and returned; Sluice writes no access logs. */
+  /** `format` is rendered for every invocation (access-log.ts); `destinationArn` is recorded only: there is no CloudWatch Logs. */
   readonly accessLogSettings?: { readonly destinationArn?: string; readonly format?: string };
   readonly cacheClusterSize?: string;
   readonly clientCertificateId?: string;

@@ -7,6 +7,7 @@ import { compileStage, type CompiledStage } from './compiled-stage.js';
 import type { Deployment, Stage } from './model.js';
 import type { ApiRepository } from './persistence.js';
 import type { TemplateCache } from './templates.js';
+import type { LogFn } from '../server/logger.js';
 
 const key = (apiId: string, stage: string): string => `${apiId}/${stage}`;
 
@@ -16,7 +17,7 @@ export class StageRegistry {
   constructor(
     private readonly repo: ApiRepository,
     private readonly templates: TemplateCache,
-    private readonly log: (line: string) => void,
+    private readonly log: LogFn,
   ) {}
 
   get(apiId: string, stage: string): CompiledStage | undefined {
@@ -35,7 +36,7 @@ export class StageRegistry {
       try {
         this.compiled.set(key(stage.restApiId, stage.stageName), compileStage(deployment, stage, this.templates));
       } catch (err) {
-        this.log(`apigateway: stage ${stage.stageName} of API ${stage.restApiId} could not be loaded: ${(err as Error).message}`);
+        this.log(`apigateway: stage ${stage.stageName} of API ${stage.restApiId} could not be loaded: ${(err as Error).message}`, 'error');
       }
     }
   }

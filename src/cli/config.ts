@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { defaultAuthFor } from '../iam/listen-policy.js';
 import { defaultConfig, type SluiceConfig } from '../server/config.js';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../server/logger.js';
 
 const int = (name: string) => (v: string): number => {
   const n = Number(v);
@@ -54,7 +55,10 @@ export function addStartOptions(cmd: Command): Command {
     .addOption(new Option('--api <file>', 'OpenAPI file to serve (repeatable; default: the KinesisProxy example)').env('SLUICE_API').argParser(collect))
     .addOption(new Option('--stage <name>', 'stage the APIs are deployed at').env('SLUICE_STAGE').default(d.stage))
     .addOption(new Option('--aws-endpoint <url>', 'send AWS integrations to this endpoint instead of this process').env('SLUICE_AWS_ENDPOINT'))
-    .addOption(new Option('--log-requests', 'print a line per request'))
+    .addOption(new Option('--log-requests', 'log a line per request (at info)'))
+    .addOption(new Option('--log-level <level>', 'least severe records logged').env('SLUICE_LOG_LEVEL').choices(LOG_LEVELS).default(d.logLevel))
+    .addOption(new Option('--log-format <format>', 'text, or json: one JSON object a line').env('SLUICE_LOG_FORMAT').choices(LOG_FORMATS).default(d.logFormat))
+    .addOption(new Option('--access-log <file>', "append stages' access-log lines to this file instead of the server log").env('SLUICE_ACCESS_LOG'))
     .addOption(new Option('--enforce-limits', "enforce Kinesis's throughput and rate limits"))
     .addOption(new Option('--fault-rate <p>', 'probability (0..1) that a Kinesis call or record is throttled').env('SLUICE_FAULT_RATE').argParser(probability).default(d.faultRate))
     .addOption(new Option('--latency <ms>', 'latency added to every Kinesis answer').env('SLUICE_LATENCY').argParser(int('--latency')).default(d.latencyMs))
@@ -91,6 +95,9 @@ export interface StartFlags {
   stage: string;
   awsEndpoint?: string;
   logRequests?: boolean;
+  logLevel?: LogLevel;
+  logFormat?: LogFormat;
+  accessLog?: string;
   enforceLimits?: boolean;
   faultRate: number;
   latency: number;
@@ -149,6 +156,9 @@ export function configFromFlags(f: StartFlags, env: NodeJS.ProcessEnv = process.
     stage: f.stage,
     awsEndpoint: f.awsEndpoint,
     logRequests: flagOrEnv(f.logRequests, 'SLUICE_LOG_REQUESTS', env),
+    logLevel: f.logLevel ?? defaultConfig.logLevel,
+    logFormat: f.logFormat ?? defaultConfig.logFormat,
+    accessLog: f.accessLog ? resolve(f.accessLog) : undefined,
     enforceLimits: flagOrEnv(f.enforceLimits, 'SLUICE_ENFORCE_LIMITS', env),
     faultRate: f.faultRate,
     latencyMs: f.latency,

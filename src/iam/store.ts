@@ -9,6 +9,7 @@
  */
 import type { DocumentStore } from '../store/documents.js';
 import { awsManagedPolicy } from './managed-policies.js';
+import type { LogFn } from '../server/logger.js';
 
 export interface Tag {
   readonly Key: string;
@@ -120,7 +121,7 @@ export class IamStore {
   private constructor(private readonly docs: DocumentStore) {}
 
   /** Loads every entity; one that is malformed is reported, set aside, and left out. */
-  static async load(docs: DocumentStore, log: (line: string) => void = () => {}): Promise<IamStore> {
+  static async load(docs: DocumentStore, log: LogFn = () => {}): Promise<IamStore> {
     const s = new IamStore(docs);
     const each = async <T>(kind: string, problem: (doc: T) => string | undefined, add: (doc: T) => void): Promise<void> => {
       for (const { id, doc } of await docs.list<T>(kind)) {
@@ -129,7 +130,7 @@ export class IamStore {
           add(doc);
           continue;
         }
-        log(`iam: ${kind} ${JSON.stringify(id)} could not be loaded: ${bad}; it was set aside (kind quarantine:${kind})`);
+        log(`iam: ${kind} ${JSON.stringify(id)} could not be loaded: ${bad}; it was set aside (kind quarantine:${kind})`, 'error');
         await docs.quarantine(kind, id, bad);
       }
     };

@@ -28,6 +28,7 @@ import { ShardNotifier } from './notifier.js';
 import { Subscriptions } from './subscriptions.js';
 import { StreamRegistry, type Account, type Delays } from './streams.js';
 import { consumerOf, streamOf, TargetResolver, type ConsumerRef, type KinesisTarget, type StreamRef } from './targets.js';
+import type { LogFn } from '../server/logger.js';
 
 export { kinesisModel };
 const TARGET_PREFIX = `${kinesisModel.metadata.targetPrefix}.`;
@@ -42,7 +43,7 @@ export interface KinesisOptions extends Account, Delays {
   readonly limits?: LimitsOptions;
   readonly onInternalError?: (e: unknown) => void;
   /** The server's log, for problems with stored state and background work. */
-  readonly log?: (line: string) => void;
+  readonly log?: LogFn;
   /** Where CloudWatch's Kinesis metrics are counted; absent = nowhere. */
   readonly metrics?: KinesisMetrics;
 }

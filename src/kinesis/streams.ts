@@ -9,6 +9,7 @@ import type { StreamStore } from '../store/stream-store.js';
 import { formatSequence } from './sequence.js';
 import { pendingChangeProblem, streamDocProblem } from './stream-doc.js';
 import { shardIdOf } from './shard-ids.js';
+import type { LogFn } from '../server/logger.js';
 
 export type StreamStatus = 'CREATING' | 'ACTIVE' | 'UPDATING' | 'DELETING';
 export type StreamMode = 'PROVISIONED' | 'ON_DEMAND';
@@ -100,7 +101,7 @@ export class StreamRegistry {
   ) {}
 
   /** Where problems with stored state and background work are reported. */
-  log: (line: string) => void = () => {};
+  log: LogFn = () => {};
 
   /**
    * Loads persisted streams and resumes any transition that was under way. A
@@ -111,14 +112,14 @@ export class StreamRegistry {
     for (const { id, doc } of await this.documents.list<StreamMeta>(KIND)) {
       const problem = streamDocProblem(doc);
       if (problem) {
-        this.log(`kinesis: stream ${JSON.stringify(id)} could not be loaded: ${problem}; its document was set aside (kind quarantine:${KIND}), the rest of the server starts`);
+        this.log(`kinesis: stream ${JSON.stringify(id)} could not be loaded: ${problem}; its document was set aside (kind quarantine:${KIND}), the rest of the server starts`, 'error');
         await this.documents.quarantine(KIND, id, problem);
         continue;
       }
       if (doc.pending) {
         const bad = pendingChangeProblem(doc.pending, new Set(doc.shards.map((sh) => sh.index)), shardLimit);
         if (bad) {
-          this.log(`kinesis: stream ${doc.name}: the reshard it was waiting for was dropped: ${bad}`);
+          this.log(`kinesis: stream ${doc.name}: the reshard it was waiting for was dropped: ${bad}`, 'warn');
           delete doc.pending;
           await this.save(doc);
         }
@@ -244,12 +245,12 @@ export class StreamRegistry {
    * than stuck, or crashing the process from a timer.
    */
   private transitionFailed(meta: StreamMeta, e: unknown): void {
-    this.log(`kinesis: stream ${meta.name}: ${meta.status} could not finish (${e instanceof Error ? e.message : String(e)}); the change was dropped`);
+    this.log(`kinesis: stream ${meta.name}: ${meta.status} could not finish (${e instanceof Error ? e.message : String(e)}); the change was dropped`, 'error');
     if (this.streams.get(meta.name) !== meta || meta.status === 'DELETING') return;
     delete meta.pending;
     meta.status = 'ACTIVE';
     delete meta.statusUntilMs;
-    this.save(meta).catch((err: unknown) => this.log(`kinesis: stream ${meta.name} could not be saved: ${String(err)}`));
+    this.save(meta).catch((err: unknown) => this.log(`kinesis: stream ${meta.name} could not be saved: ${String(err)}`, 'error'));
   }
 
   close(): void {

@@ -10,6 +10,9 @@ import type { SluiceConfig } from './config.js';
 import { createDispatcher } from './dispatcher.js';
 import { createHttpServer, type TransportStats } from './http.js';
 import { createInternalService, type DeployedApi } from './internal.js';
+import { openLogFile, type LogFile } from './log-file.js';
+import { createLogger, type LogFn, type Logger, type LogSink } from './logger.js';
+import { withRequestLog } from './request-log.js';
 import type { Handler, Service, SluiceRequest } from './types.js';
 import { applyInit, InitError, readInitFile, streamsFromList, type InitSpec } from './init.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -28,6 +31,8 @@ export interface Sluice {
   readonly iam: IamRuntime;
   /** apigateway: REST APIs (current states, deployments, stages), execution logs and TestInvoke-style runs. */
   readonly apiGateway: ApiGateway;
+  /** Where this server logs (the CLI logs its banner through it). */
+  readonly logger: Logger;
   deployedApis(): readonly DeployedApi[];
   /** Open connections and answer bytes held for slow readers (docs/limits.md). */
   transportStats(): TransportStats;
@@ -36,26 +41,33 @@ export interface Sluice {
 }
 
 export interface StartOptions {
-  readonly log?: (line: string) => void;
+  /** Receives each log line, formatted as config.logFormat says, at config.logLevel and above. */
+  readonly log?: LogSink;
+  /** Used as it is, instead of one made from `log` and the config. */
+  readonly logger?: Logger;
 }
 
 export async function startSluice(config: SluiceConfig, options: StartOptions = {}): Promise<Sluice> {
   // iam: refuse to expose an unauthenticated server beyond loopback (unless --insecure).
   const auth = config.auth ?? 'off';
   checkListenPolicy({ host: config.host, auth, insecure: config.insecure ?? false });
+  const logger = options.logger ?? createLogger({ level: config.logLevel ?? 'info', format: config.logFormat ?? 'text', ...(options.log ? { sink: options.log } : {}) });
+  // Opened first: a path that can't be written stops the start before anything else is opened.
+  const accessLog = config.accessLog ? openLogFile(config.accessLog, (e) => logger.error(`access log ${config.accessLog}: ${e.message}; no more lines are written to it`)) : undefined;
   let store: SqliteStore;
   try {
     store = new SqliteStore(config.dataDir);
   } catch (e) {
+    await accessLog?.close();
     throw config.dataDir === undefined ? e : dataDirFailure(e, config.dataDir);
   }
   // Whatever fails during start-up (a bad --api file, a port in use) must not leave storage open.
   let kinesisOpened: KinesisService | undefined;
   try {
-    const log = options.log ?? (() => {});
+    const log: LogFn = logger.line;
     const metrics = createMetrics();
-    for (const w of store.warnings) log(w);
-    store.reportProblem = log;
+    for (const w of store.warnings) log(w, 'warn');
+    store.reportProblem = (line) => log(line, 'error');
     // iam: IAM and STS services, the SigV4 guard every routed request passes, the example's execution role.
     const iam = await startIam({ ...config, auth, iam: config.iam ?? 'enforce' }, store, { log });
     kinesisOpened = await createKinesisService(
@@ -64,17 +76,26 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
       store,
     );
     iam.addHook('kinesis', kinesisAuthHook());
-    return await assemble(config, options, store, iam, kinesisOpened, metrics);
+    return await assemble(config, { logger, accessLog }, store, iam, kinesisOpened, metrics);
   } catch (e) {
     kinesisOpened?.close();
     await store.close();
+    await accessLog?.close();
     throw e;
   }
 }
 
-async function assemble(config: SluiceConfig, options: StartOptions, store: SqliteStore, iam: IamRuntime, kinesis: KinesisService, metrics: Metrics): Promise<Sluice> {
-  const log = options.log ?? (() => {});
-  const logError = (e: unknown): void => log(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+async function assemble(
+  config: SluiceConfig,
+  logs: { logger: Logger; accessLog: LogFile | undefined },
+  store: SqliteStore,
+  iam: IamRuntime,
+  kinesis: KinesisService,
+  metrics: Metrics,
+): Promise<Sluice> {
+  const { logger, accessLog } = logs;
+  const log = logger.line;
+  const logError = (e: unknown): void => log(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`, 'error');
   const auth = config.auth ?? 'off';
 
   const services: Service[] = [...iam.services];
@@ -96,7 +117,10 @@ async function assemble(config: SluiceConfig, options: StartOptions, store: Sqli
       return assumed.ok && actions.every((action) => iam.authorize(assumed.identity, action, '*').allowed);
     },
   };
-  const apiGateway = await createApiGateway({ config, documents: store, dispatch, log, security, access: iam.access, roles, metrics: metrics.gateway });
+  const apiGateway = await createApiGateway({
+    config, documents: store, dispatch, log, logger, security, access: iam.access, roles, metrics: metrics.gateway,
+    ...(accessLog ? { accessLog: (line: string) => accessLog.write(line) } : {}),
+  });
   // The runtime first: invoke URLs live under /restapis/{id}/{stage}/_user_request_ too.
   services.push(apiGateway.service, apiGateway.management);
   iam.addHook(apiGateway.management.name, managementAuthHook());
@@ -107,7 +131,8 @@ async function assemble(config: SluiceConfig, options: StartOptions, store: Sqli
   // Declared start-up state, before the port opens: clients never see it half made.
   await applyStartupState(config, { iam, apiGateway, dispatch, log });
 
-  const server = createHttpServer(dispatch, { limits: config, onError: logError, log });
+  // Only requests from the network are logged: API Gateway's in-process calls belong to their invocation.
+  const server = createHttpServer(config.logRequests ? withRequestLog(dispatch, logger) : dispatch, { limits: config, onError: logError, log: (line: string) => log(line, 'warn') });
   let port: number;
   try {
     port = await server.listen(config.port, config.host);
@@ -126,6 +151,7 @@ async function assemble(config: SluiceConfig, options: StartOptions, store: Sqli
     kinesis,
     iam,
     apiGateway,
+    logger,
     deployedApis: () => deployedApis(),
     transportStats: () => server.stats(),
     close() {
@@ -133,6 +159,7 @@ async function assemble(config: SluiceConfig, options: StartOptions, store: Sqli
         await server.close();
         kinesis.close();
         await store.close();
+        await accessLog?.close();
       })();
       return closing;
     },
@@ -142,7 +169,7 @@ async function assemble(config: SluiceConfig, options: StartOptions, store: Sqli
 /** --init and SLUICE_INIT_STREAMS: created through the public APIs, as the account root. */
 async function applyStartupState(
   config: SluiceConfig,
-  deps: { iam: IamRuntime; apiGateway: ApiGateway; dispatch: Handler; log: (line: string) => void },
+  deps: { iam: IamRuntime; apiGateway: ApiGateway; dispatch: Handler; log: LogFn },
 ): Promise<void> {
   const specs: Array<{ spec: InitSpec; baseDir: string }> = [];
   if (config.initStreams) specs.push({ spec: { streams: streamsFromList(config.initStreams) }, baseDir: process.cwd() });

@@ -1,4 +1,5 @@
 /** Routes each request to the first service that claims it. */
+import { noteRequest } from './request-facts.js';
 import type { Handler, Service, SluiceRequest, SluiceResponse } from './types.js';
 
 function notRouted(req: SluiceRequest): SluiceResponse {
@@ -23,6 +24,7 @@ export function createDispatcher(services: () => readonly Service[], guard?: Dis
   return async (req) => {
     for (const s of services()) {
       if (!s.matches(req)) continue;
+      noteRequest(req, { service: s.name });
       const refused = guard ? await guard(s.name, req) : undefined;
       return refused ?? s.handle(req);
     }
