@@ -13,6 +13,7 @@ import { startSluice as start, type Sluice, type StartOptions } from './server/a
 import { defaultConfig, type SluiceConfig } from './server/config.js';
 
 export type { Sluice, SluiceConfig };
+export type { LogRecord } from './server/logger.js';
 
 export interface SluiceOptions extends Partial<SluiceConfig> {
   /** Keep state in this directory (it survives close and restart); default: in memory. */

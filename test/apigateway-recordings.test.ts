@@ -88,10 +88,10 @@ function diff(expected: Json, actual: Json, b: Bindings, path: string, out: stri
   if (expected !== actual) out.push(`${path}: expected ${JSON.stringify(expected)?.slice(0, 300)}, got ${JSON.stringify(actual)?.slice(0, 300)}`);
 }
 
-/** Every recording's comparison: `test::key` → differences (empty when it matches). */
-export async function replayAll(url: string, only?: string): Promise<Map<string, string[]>> {
-  const recorded = JSON.parse(readFileSync(join(DIR, 'recorded.json'), 'utf8')) as Recorded;
-  const args = [join(DIR, 'replay.py'), join(DIR, 'scenarios.json'), ...(only ? [only] : [])];
+/** Every recording's comparison: `test::key` → differences (empty when it matches). `dir` holds recorded.json and scenarios.json. */
+export async function replayAll(url: string, only?: string, dir = DIR): Promise<Map<string, string[]>> {
+  const recorded = JSON.parse(readFileSync(join(dir, 'recorded.json'), 'utf8')) as Recorded;
+  const args = [join(DIR, 'replay.py'), join(dir, 'scenarios.json'), ...(only ? [only] : [])];
   const { stdout } = await run('python3', args, { env: awsEnv(url), maxBuffer: 64 * 1024 * 1024 });
   const replayed = JSON.parse(stdout) as Replayed;
   const outcome = new Map<string, string[]>();
@@ -119,8 +119,14 @@ describe('API Gateway management API against responses recorded on AWS', () => {
   after(() => sluice.close());
 
   it('answers every recorded request as AWS did, except the listed differences', async () => {
-    const known = JSON.parse(readFileSync(join(DIR, 'known-differences.json'), 'utf8')) as Record<string, string>;
-    const outcome = await replayAll(sluice.url);
+    // The REST API recordings, and those of API keys and usage plans (usage-plans/, from two more snapshot files).
+    const dirs = [DIR, join(DIR, 'usage-plans')];
+    const known: Record<string, string> = {};
+    const outcome = new Map<string, string[]>();
+    for (const dir of dirs) {
+      Object.assign(known, JSON.parse(readFileSync(join(dir, 'known-differences.json'), 'utf8')) as Record<string, string>);
+      for (const [name, differences] of await replayAll(sluice.url, undefined, dir)) outcome.set(name, differences);
+    }
     const matching = [...outcome.values()].filter((d) => d.length === 0).length;
     console.log(`# apigateway recordings: ${matching} of ${outcome.size} match AWS`);
     // SLUICE_RECORDINGS_REPORT=file.json keeps every comparison, for working through the differences.

@@ -145,7 +145,7 @@ describe('mapping template budgets through the gateway', () => {
     t.diagnostic(`30 concurrent attacks answered in ${(performance.now() - started).toFixed(0)} ms (${statuses.filter((s) => s === 500).length} × 500, ${statuses.filter((s) => s === 429).length} × 429); slowest health check ${health.slowestMs.toFixed(0)} ms`);
     for (const a of answers) {
       assert.ok(a.status === 500 || a.status === 429, `status ${a.status}`);
-      if (a.status === 429) assert.equal(a.text, '{"message": "Too Many Requests"}');
+      if (a.status === 429) assert.equal(a.text, '{"message":"Too Many Requests"}');
     }
     assert.ok(statuses.includes(500));
     assert.ok(health.slowestMs < 1000, `health answered in ${health.slowestMs} ms`);

@@ -1,7 +1,8 @@
 /**
  * The web console end to end in a real browser (Debian's chromium driven by playwright-core):
  * create a stream, put a record through the KinesisProxy Test pane, find it in the data viewer,
- * import an API, flag a broken mapping template as it is typed. Screenshots of every page go to
+ * import an API, flag a broken mapping template as it is typed, chart metrics in the Monitoring
+ * tabs, enable CORS on a resource, set a stage's logging. Screenshots of every page go to
  * test-artifacts/console/.
  */
 import assert from 'node:assert/strict';
@@ -9,9 +10,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import * as AG from '@aws-sdk/client-api-gateway';
+import * as K from '@aws-sdk/client-kinesis';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Sluice } from '../src/server/app.js';
-import { repoRoot, startTestSluice } from './helpers/sluice.js';
+import { repoRoot, startTestSluice, testCredentials } from './helpers/sluice.js';
 
 const CHROMIUM = process.env['SLUICE_CHROMIUM'] ?? '/usr/bin/chromium';
 const ARTIFACTS = join(repoRoot, 'test-artifacts/console');
@@ -59,6 +62,13 @@ describe('console in a browser', { skip, timeout: 180_000 }, () => {
   };
   const open = async (path: string): Promise<void> => {
     await page.goto(`${s.url}/_sluice/console/${path}`);
+  };
+  const sdk = <T,>(Client: new (config: object) => T): T => new Client({ endpoint: s.url, region: 'us-east-1', credentials: testCredentials });
+  /** Opens a chart's "Data points" table and waits for a row whose value is `value`. */
+  const dataPoint = async (chart: string, value: string): Promise<void> => {
+    const figure = page.getByRole('figure', { name: chart, exact: true });
+    if (!(await figure.locator('details').evaluate((d) => (d as unknown as { open: boolean }).open))) await figure.getByText('Data points').click();
+    await figure.getByRole('table', { name: `Data points of ${chart}` }).getByRole('cell', { name: value, exact: true }).waitFor();
   };
 
   before(async () => {
@@ -250,6 +260,161 @@ describe('console in a browser', { skip, timeout: 180_000 }, () => {
     assert.match(readFileSync(file, 'utf8'), /openapi|swagger/);
     assert.match(download.suggestedFilename(), /^ConsoleImported-prod-oas30\.yaml$/);
     await shot('09-stages');
+  });
+
+  test("the stream's Monitoring tab charts a known workload from /_sluice/metrics", async () => {
+    const kinesis = sdk(K.KinesisClient);
+    const put = (n: number, tag: string): Promise<K.PutRecordsCommandOutput> =>
+      kinesis.send(new K.PutRecordsCommand({ StreamName: 'console-metrics', Records: Array.from({ length: n }, (_, i) => ({ PartitionKey: `${tag}-${i}`, Data: Buffer.from('0123456789') })) }));
+    try {
+      await kinesis.send(new K.CreateStreamCommand({ StreamName: 'console-metrics', ShardCount: 1 }));
+      await kinesis.send(new K.DescribeStreamSummaryCommand({ StreamName: 'console-metrics' }));
+      await put(5, 'before');
+      await open('streams/console-metrics');
+      await page.getByRole('tab', { name: 'Monitoring' }).click();
+      await page.waitForURL(/\?tab=monitoring$/);
+      // What was counted before the tab opened shows as the counter's total.
+      const incoming = page.getByRole('figure', { name: 'IncomingRecords', exact: true });
+      await incoming.getByText('Since Sluice started: 5').waitFor();
+      await page.getByText(/Last scrape/).waitFor();
+      // One PutRecords of 12 records counts at once: one data point of 12 after the next scrape.
+      await put(12, 'during');
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await dataPoint('IncomingRecords', '12');
+      await dataPoint('PutRecords.TotalRecords', '12');
+      await dataPoint('PutRecords.SuccessfulRecords', '12');
+      await incoming.getByText('Since Sluice started: 17').waitFor();
+      assert.match((await incoming.getByRole('img').getAttribute('aria-label')) ?? '', /IncomingRecords, Sum per 5 s: latest \d+ at/);
+      for (const title of ['IncomingBytes', 'PutRecords.Latency', 'GetRecords.IteratorAgeMilliseconds', 'WriteProvisionedThroughputExceeded', 'SubscribeToShardEvent.Records']) {
+        await page.getByRole('figure', { name: title, exact: true }).waitFor();
+      }
+      await shot('12-stream-monitoring');
+    } finally {
+      kinesis.destroy();
+    }
+  });
+
+  test("a stage's Monitoring tab charts its requests", async () => {
+    await open('apis');
+    await page.getByRole('link', { name: 'ConsoleImported' }).first().click();
+    await page.getByRole('link', { name: 'Stages' }).click();
+    await page.getByRole('heading', { level: 3, name: 'prod' }).getByRole('link').click();
+    await page.getByRole('heading', { level: 1, name: 'Stage prod' }).waitFor();
+    const invoke = await page.getByRole('textbox', { name: 'Invoke URL of prod' }).inputValue();
+    await page.getByRole('tab', { name: 'Monitoring' }).click();
+    await page.getByRole('figure', { name: '4XXError', exact: true }).waitFor();
+    await page.getByText(/Last scrape/).waitFor();
+    for (let i = 0; i < 3; i++) assert.equal((await fetch(`${invoke}hello`)).status, 200);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await dataPoint('Count', '3');
+    const latency = page.getByRole('figure', { name: 'Latency', exact: true });
+    assert.match((await latency.getByRole('img').getAttribute('aria-label')) ?? '', /Latency, Average per 5 s: latest [\d.]+ ms/);
+    await shot('13-stage-monitoring');
+  });
+
+  test('Enable CORS on a resource: the OPTIONS method, the headers, the gateway responses, a real preflight', async () => {
+    const apig = sdk(AG.APIGatewayClient);
+    try {
+      const api = (await apig.send(new AG.GetRestApisCommand({}))).items!.find((a) => a.name === 'ConsoleImported')!;
+      const hello = (await apig.send(new AG.GetResourcesCommand({ restApiId: api.id }))).items!.find((r) => r.path === '/hello')!;
+      await open(`apis/${api.id}/resources/${hello.id}`);
+      await page.getByRole('button', { name: 'Enable CORS' }).click();
+      const form = page.getByRole('form', { name: 'Enable CORS on /hello' });
+      assert.equal(await form.getByLabel('Access-Control-Allow-Headers').inputValue(), 'Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token');
+      assert.equal(await form.getByLabel('Access-Control-Allow-Origin').inputValue(), '*');
+      assert.ok(await form.getByLabel('GET').isChecked());
+      assert.ok(await form.getByLabel('OPTIONS').isDisabled());
+      await form.getByLabel('Default 4XX').check();
+      await form.getByLabel('Default 5XX').check();
+      await form.getByRole('button', { name: 'Save' }).click();
+      await form.getByText('CORS enabled on /hello').waitFor();
+      await page.getByRole('tree').getByRole('treeitem', { name: /OPTIONS/ }).waitFor();
+      await shot('14-enable-cors');
+
+      // What the management API now has, as any client sees it.
+      const options = await apig.send(new AG.GetMethodCommand({ restApiId: api.id, resourceId: hello.id, httpMethod: 'OPTIONS' }));
+      assert.equal(options.authorizationType, 'NONE');
+      assert.equal(options.methodIntegration?.type, 'MOCK');
+      assert.deepEqual(options.methodIntegration?.requestTemplates, { 'application/json': '{"statusCode": 200}' });
+      const preflightMapping = await apig.send(new AG.GetIntegrationResponseCommand({ restApiId: api.id, resourceId: hello.id, httpMethod: 'OPTIONS', statusCode: '200' }));
+      assert.deepEqual(preflightMapping.responseParameters, {
+        'method.response.header.Access-Control-Allow-Headers': "'Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token'",
+        'method.response.header.Access-Control-Allow-Methods': "'GET,OPTIONS'",
+        'method.response.header.Access-Control-Allow-Origin': "'*'",
+      });
+      const getMapping = await apig.send(new AG.GetIntegrationResponseCommand({ restApiId: api.id, resourceId: hello.id, httpMethod: 'GET', statusCode: '200' }));
+      assert.equal(getMapping.responseParameters?.['method.response.header.Access-Control-Allow-Origin'], "'*'");
+      for (const responseType of ['DEFAULT_4XX', 'DEFAULT_5XX'] as const) {
+        const g = await apig.send(new AG.GetGatewayResponseCommand({ restApiId: api.id, responseType }));
+        assert.equal(g.responseParameters?.['gatewayresponse.header.Access-Control-Allow-Origin'], "'*'", responseType);
+      }
+
+      // Saving again is safe: nothing left to change.
+      await form.getByRole('button', { name: 'Save' }).click();
+      await form.getByText('CORS was already enabled with these values').waitFor();
+
+      // Deployed, the stage answers a browser's preflight.
+      await apig.send(new AG.CreateDeploymentCommand({ restApiId: api.id, stageName: 'prod', description: 'CORS' }));
+      const invoke = `${s.url}/restapis/${api.id}/prod/_user_request_`;
+      const preflight = await fetch(`${invoke}/hello`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://app.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'content-type,x-api-key' },
+      });
+      await preflight.arrayBuffer();
+      assert.equal(preflight.status, 200);
+      assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
+      assert.equal(preflight.headers.get('access-control-allow-methods'), 'GET,OPTIONS');
+      assert.equal(preflight.headers.get('access-control-allow-headers'), 'Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token');
+      const get = await fetch(`${invoke}/hello`);
+      assert.deepEqual(await get.json(), { hello: 'world' });
+      assert.equal(get.headers.get('access-control-allow-origin'), '*');
+    } finally {
+      apig.destroy();
+    }
+  });
+
+  test("a stage's logging settings and access log format are saved with UpdateStage", async () => {
+    const apig = sdk(AG.APIGatewayClient);
+    try {
+      const api = (await apig.send(new AG.GetRestApisCommand({}))).items!.find((a) => a.name === 'ConsoleImported')!;
+      await open(`apis/${api.id}/stages/prod`);
+      await page.getByRole('tab', { name: 'Logs and tracing' }).click();
+      await page.getByLabel('CloudWatch logs').selectOption('INFO');
+      await page.getByLabel('Detailed metrics (per method)').check();
+      await page.getByRole('button', { name: 'Save logging settings' }).click();
+      await page.getByText('Logging settings saved.').waitFor();
+
+      await page.getByLabel('Custom access logging').check();
+      await page.getByLabel('Access log destination ARN').fill('arn:aws:logs:us-east-1:000000000000:log-group:console-access');
+      await page.getByLabel('Log format').fill('$context.status');
+      await page.getByRole('button', { name: 'Save access logging' }).click();
+      await page.getByRole('alert').getByText(/must include \$context\.requestId/).waitFor();
+      await page.getByRole('button', { name: 'Use the JSON example format' }).click();
+      const format = await page.getByLabel('Log format').inputValue();
+      assert.match(format, /^\{ "requestId":"\$context\.requestId"/);
+      await page.getByRole('button', { name: 'Save access logging' }).click();
+      await page.getByText('Access logging saved.').waitFor();
+      await shot('15-stage-logs');
+
+      let stage = await apig.send(new AG.GetStageCommand({ restApiId: api.id, stageName: 'prod' }));
+      assert.deepEqual(stage.accessLogSettings, { destinationArn: 'arn:aws:logs:us-east-1:000000000000:log-group:console-access', format });
+      assert.equal(stage.methodSettings?.['*/*']?.loggingLevel, 'INFO');
+      assert.equal(stage.methodSettings?.['*/*']?.metricsEnabled, true);
+
+      // Another example format replaces the first; turning access logging off removes the settings.
+      await page.getByRole('button', { name: 'Use the CLF example format' }).click();
+      await page.getByRole('button', { name: 'Save access logging' }).click();
+      await page.getByText('Access logging saved.').waitFor();
+      stage = await apig.send(new AG.GetStageCommand({ restApiId: api.id, stageName: 'prod' }));
+      assert.match(stage.accessLogSettings?.format ?? '', /^\$context\.identity\.sourceIp .* \$context\.requestId/);
+      await page.getByLabel('Custom access logging').uncheck();
+      await page.getByRole('button', { name: 'Save access logging' }).click();
+      await page.getByText('Access logging saved.').waitFor();
+      stage = await apig.send(new AG.GetStageCommand({ restApiId: api.id, stageName: 'prod' }));
+      assert.equal(stage.accessLogSettings, undefined);
+    } finally {
+      apig.destroy();
+    }
   });
 
   test('IAM roles and their policies', async () => {

@@ -114,7 +114,8 @@ describe('managed policies', () => {
   it('lists the AWS managed policies Sluice ships, with their real documents', async () => {
     const aws = await iam.send(new I.ListPoliciesCommand({ Scope: 'AWS' }));
     assert.deepEqual(aws.Policies!.map((p) => p.PolicyName), [
-      'AdministratorAccess', 'AmazonAPIGatewayAdministrator', 'AmazonAPIGatewayInvokeFullAccess', 'AmazonKinesisFullAccess', 'AmazonKinesisReadOnlyAccess',
+      'AdministratorAccess', 'AmazonAPIGatewayAdministrator', 'AmazonAPIGatewayInvokeFullAccess', 'AmazonAPIGatewayPushToCloudWatchLogs',
+      'AmazonKinesisFullAccess', 'AmazonKinesisReadOnlyAccess', 'IAMFullAccess', 'IAMReadOnlyAccess', 'PowerUserAccess', 'ReadOnlyAccess',
     ]);
     const ro = (await iam.send(new I.GetPolicyCommand({ PolicyArn: 'arn:aws:iam::aws:policy/AmazonKinesisReadOnlyAccess' }))).Policy!;
     assert.equal(ro.DefaultVersionId, 'v1');

@@ -8,9 +8,12 @@
 import type { VtlParams, Overrides } from '../vtl/index.js';
 import type { CompiledIntegration, CompiledIntegrationResponse, CompiledMethod, CompiledStage } from './compiled-stage.js';
 import { ExecutionLog, ExecutionLogStore, javaMap, truncate } from './execution-log.js';
+import { authorizerRefusal } from './authorizer-runtime.js';
 import type { GatewayError } from './gateway-responses.js';
 import { newExtendedRequestId, newRequestId } from './ids.js';
 import type { SluiceRequest } from '../server/types.js';
+import type { LogFn } from '../server/logger.js';
+import type { Stage } from './model.js';
 import { buildAwsRequest, callAws, type AwsTransport } from './integrations/aws.js';
 import { callHttp } from './integrations/http.js';
 import { mockResponse } from './integrations/mock.js';
@@ -25,6 +28,7 @@ import { applyMappings, BodyNotJsonError, evaluateSource, type MappingInput } fr
 import { selectIntegrationResponse } from './response-selection.js';
 import { Router, type RouteMatch } from './router.js';
 import { firstAccept, isBinaryMediaType, mediaType, selectRequestTemplate, selectResponseTemplate } from './template-selection.js';
+import type { UsageGate } from './usage/gate.js';
 import { checkBody, missingRequiredParameters } from './validate.js';
 import { renderInBudget, VtlOverloadError } from '../vtl/index.js';
 
@@ -62,6 +66,8 @@ export interface InvokeResult {
   readonly body: Buffer;
   /** The TestInvokeMethod-style execution log. */
   readonly log: string;
+  /** Its error-level lines (why the request failed), what a method logging at ERROR writes. */
+  readonly errorLines: readonly string[];
   /** Milliseconds, arrival to response. */
   readonly latency: number;
   /** The API's name, when the stage exists. */
@@ -70,6 +76,8 @@ export interface InvokeResult {
   readonly integrationLatency?: number;
   /** $context as the request ended (access logs render from it). */
   readonly context: Record<string, unknown>;
+  /** The stage as it served the request (its method and access log settings), when it exists. */
+  readonly servedStage?: Stage;
 }
 
 /**
@@ -96,12 +104,12 @@ export interface ExecutorDeps {
   /** Execution roles and AWS_IAM methods; absent = neither is checked. */
   readonly security?: GatewaySecurity;
   /** Sluice's own log, for advice a person should see (e.g. how to create a missing role). */
-  readonly log?: (line: string) => void;
+  readonly log?: LogFn;
   /** Looks up the compiled stage serving `apiId`/`stage`. */
   readonly stageFor: (apiId: string, stage: string) => CompiledStage | undefined;
   readonly logs: ExecutionLogStore;
-  /** Receives each finished log when debug logging is on. */
-  readonly onLog?: (log: string) => void;
+  /** API keys, usage plans and throttling (usage/gate.ts); absent = none are checked. */
+  readonly usage?: UsageGate;
 }
 
 /**
@@ -204,6 +212,10 @@ export class Executor {
     headers['x-amz-apigw-id'] = ex.extendedRequestId;
     log.add(`Method completed with status: ${status}`);
     const latency = performance.now() - started;
+    // The access-log-only variables, known once the response is.
+    context['status'] = status;
+    context['responseLength'] = body.length;
+    context['responseLatency'] = Math.round(latency);
     const text = log.toString();
     this.deps.logs.record({
       requestId,
@@ -216,11 +228,10 @@ export class Executor {
       time: now,
       log: text,
     });
-    this.deps.onLog?.(text);
     const integrationLatency = typeof context['integrationLatency'] === 'number' ? (context['integrationLatency'] as number) : undefined;
     return {
-      requestId, status, headers, body, log: text, latency, context,
-      ...(compiled ? { apiName: compiled.api.name } : {}),
+      requestId, status, headers, body, log: text, errorLines: log.errorLines(), latency, context,
+      ...(compiled ? { apiName: compiled.api.name, servedStage: compiled.stage } : {}),
       ...(integrationLatency !== undefined ? { integrationLatency } : {}),
     };
   }
@@ -229,12 +240,14 @@ export class Executor {
   private fail(ex: Exchange, err: unknown): { status: number; headers: Record<string, string>; body: Buffer } {
     let error: GatewayError;
     if (err instanceof GatewayFailure) {
-      if (err.logLine) ex.log.add(err.logLine);
+      if (err.logLine) ex.log.addError(err.logLine);
       error = err.error;
     } else {
-      ex.log.add(`Execution failed due to configuration error: ${(err as Error)?.message ?? String(err)}`);
+      ex.log.addError(`Execution failed due to configuration error: ${(err as Error)?.message ?? String(err)}`);
       error = { type: 'API_CONFIGURATION_ERROR', message: 'Internal server error' };
     }
+    // What $context.error.* read in access logs (gateway responses build their own from `error`).
+    ex.context['error'] = { message: error.message, messageString: JSON.stringify(error.message), responseType: error.type };
     const gateway = ex.compiled?.gatewayResponses;
     if (!gateway) {
       // No stage: there is nothing to customise, answer as AWS does for an unknown stage.
@@ -249,7 +262,7 @@ export class Executor {
       return { status: r.status, headers: r.headers, body: Buffer.from(r.body) };
     } catch (renderErr) {
       // A customised gateway response that can't be built must not take the request down with it.
-      ex.log.add(`Execution failed due to configuration error: gateway response ${error.type}: ${(renderErr as Error).message}`);
+      ex.log.addError(`Execution failed due to configuration error: gateway response ${error.type}: ${(renderErr as Error).message}`);
       return {
         status: 500,
         headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalServerErrorException' },
@@ -285,6 +298,19 @@ export class Executor {
         throw new GatewayFailure({ type: auth.gatewayResponseType, message: auth.message, defaultStatus: auth.status }, `Authorization failed: ${auth.message}`);
       }
       ex.caller = auth.identity;
+    }
+    const refused = authorizerRefusal(method.method, compiled.api, ex.mapping); // Lambda and Cognito authorizers: authorizer-runtime.ts
+    if (refused) throw new GatewayFailure(refused.error, refused.logLine);
+    // API keys, usage plans and throttling; TestInvokeMethod (a compiled state of its own) skips them as AWS's does.
+    if (this.deps.usage && !req.compiled) {
+      const m = method.method;
+      const decision = await this.deps.usage.admit({
+        apiId: req.apiId, stage: compiled.stage, resourceId: match.resource.id, resourcePath: match.resource.path, httpMethod: m.httpMethod,
+        apiKeyRequired: m.apiKeyRequired, apiKeySource: compiled.api.apiKeySource, headers: req.headers,
+      });
+      for (const line of decision.log) log.add(line);
+      if (!decision.ok) throw new GatewayFailure(decision.error);
+      if (decision.apiKey) Object.assign(ex.context['identity'] as object, { apiKey: decision.apiKey.value, apiKeyId: decision.apiKey.id });
     }
     ex.context['resourceId'] = match.resource.id;
     ex.context['resourcePath'] = match.resource.path;
@@ -396,7 +422,7 @@ export class Executor {
     if (!security || credentials === undefined) return;
     const role = security.assumeExecutionRole(credentials, ex.caller);
     if (!role.ok) {
-      this.deps.log?.(`apigateway: ${ex.req.httpMethod} ${ex.resourcePath} of API ${ex.req.apiId}: ${role.hint}`);
+      this.deps.log?.(`apigateway: ${ex.req.httpMethod} ${ex.resourcePath} of API ${ex.req.apiId}: ${role.hint}`, 'warn');
       throw new GatewayFailure({ type: 'API_CONFIGURATION_ERROR', message: 'Internal server error' }, role.logMessage);
     }
     security.bindIdentity(request, role.identity);
@@ -413,6 +439,7 @@ export class Executor {
     try {
       endpoint = await call();
     } catch (err) {
+      if (err instanceof IntegrationTimeoutError || err instanceof IntegrationNetworkError) ex.context['integrationErrorMessage'] = err.message;
       if (err instanceof IntegrationTimeoutError) {
         throw new GatewayFailure({ type: 'INTEGRATION_TIMEOUT', message: 'Endpoint request timed out' }, 'Execution failed due to a timeout error');
       }
@@ -424,6 +451,9 @@ export class Executor {
     }
     const latency = Math.round(performance.now() - t0);
     ex.context['integrationLatency'] = latency;
+    ex.context['integrationStatus'] = endpoint.status;
+    const awsRequestId = endpoint.headers['x-amzn-requestid']?.[0];
+    if (awsRequestId !== undefined) ex.context['awsEndpointRequestId'] = awsRequestId;
     log.add(`Received response. Status: ${endpoint.status}, Integration latency: ${latency} ms`);
     log.add(`Endpoint response headers: ${javaMap(canonicalKeys(endpoint.headers))}`);
     log.add(`Endpoint response body before transformations: ${truncate(endpoint.body.toString('utf8'))}`);
@@ -590,7 +620,7 @@ function buildHttpRequest(
     if (v === undefined) return whole;
     return greedy || name === 'proxy' ? v.split('/').map(encodeURIComponent).join('/') : encodeURIComponent(v);
   });
-  const url = new URL(uri);
+  const url = endpointUrl(uri);
   for (const [k, vs] of Object.entries(mapped.querystring)) {
     url.searchParams.delete(k);
     for (const v of vs) url.searchParams.append(k, v);
@@ -603,6 +633,18 @@ function buildHttpRequest(
   headers['x-amzn-apigateway-api-id'] = ex.req.apiId;
   if (!lower.has('user-agent')) headers['User-Agent'] = `AmazonAPIGateway_${ex.req.apiId}`;
   return { method, uri: url.toString(), headers, body };
+}
+
+/** The integration's URI once variables are substituted; AWS's words when it names no host (e.g. an unset stage variable). */
+function endpointUrl(uri: string): URL {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    throw new Error('Invalid endpoint address');
+  }
+  if (url.hostname === '' || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new Error('Invalid endpoint address');
+  return url;
 }
 
 function convertRequestBody(body: Buffer, isBinary: boolean, handling: string | undefined): Buffer {

@@ -33,6 +33,7 @@ export function javaMap(map: Record<string, string | readonly string[]>): string
 
 export class ExecutionLog {
   private readonly lines: string[] = [];
+  private readonly errors: string[] = [];
   private stamp = '';
   private stampSecond = -1;
 
@@ -46,6 +47,16 @@ export class ExecutionLog {
       this.stamp = javaDate(now);
     }
     this.lines.push(`${this.stamp} : ${message}`);
+  }
+
+  /** A line saying why the request failed: an error-level entry, the kind a method logging at ERROR writes. */
+  addError(message: string): void {
+    this.add(message);
+    this.errors.push(this.lines.at(-1)!);
+  }
+
+  errorLines(): string[] {
+    return [...this.errors];
   }
 
   toString(): string {
@@ -95,4 +106,33 @@ export class ExecutionLogStore {
   get(requestId: string): LoggedExecution | undefined {
     return this.ring.find((e) => e?.requestId === requestId);
   }
+}
+
+/**
+ * The messages that carry request or response data (parameter values,
+ * headers, bodies). A stage's method settings write them only with
+ * `dataTrace` on: AWS's "Log full requests/responses data".
+ */
+const DATA_MESSAGES = [
+  'Method request path: ',
+  'Method request query string: ',
+  'Method request headers: ',
+  'Method request body before transformations: ',
+  'Endpoint request headers: ',
+  'Endpoint request body after transformations: ',
+  'Endpoint response headers: ',
+  'Endpoint response body before transformations: ',
+  'Method response body after transformations: ',
+  'Method response headers: ',
+];
+
+/** The "<date> : <message>" lines of a finished log (ExecutionLog.toString()), without the data lines unless `dataTrace`. */
+export function executionLogLines(text: string, dataTrace: boolean): string[] {
+  const lines = text.split('\n').slice(1).filter((l) => l !== '');
+  if (dataTrace) return lines;
+  return lines.filter((l) => {
+    const at = l.indexOf(' : ');
+    const message = at >= 0 ? l.slice(at + 3) : l;
+    return !DATA_MESSAGES.some((prefix) => message.startsWith(prefix));
+  });
 }

@@ -3,7 +3,8 @@
  * extensions (what GetExport with "extensions=integrations" returns).
  * Import → export → import reproduces the same definition.
  */
-import type { Integration, Method, MethodResponse, RestApi } from './model.js';
+import type { Authorizer, Integration, Method, MethodResponse, RestApi } from './model.js';
+import { exportAuthorizer, exportDocumentation } from './openapi-extensions.js';
 
 export type ExportFormat = 'oas30' | 'swagger20';
 
@@ -34,7 +35,7 @@ export function exportOpenApi(api: RestApi, format: ExportFormat, options: Expor
       if (!method) continue;
       if (method.authorizationType === 'AWS_IAM') usesSigv4 = true;
       if (method.apiKeyRequired) usesApiKey = true;
-      item[OPERATION_KEY[verb]!] = exportMethod(method, oas3, modelRef, validatorNames);
+      item[OPERATION_KEY[verb]!] = exportMethod(method, oas3, modelRef, validatorNames, api.authorizers);
     }
     // Resources without methods are implied by their children's paths.
     if (Object.keys(item).length > 0) paths[resource.path] = item;
@@ -49,6 +50,7 @@ export function exportOpenApi(api: RestApi, format: ExportFormat, options: Expor
     securitySchemes['sigv4'] = { type: 'apiKey', name: 'Authorization', in: 'header', 'x-amazon-apigateway-authtype': 'awsSigv4' };
   }
   if (usesApiKey) securitySchemes['api_key'] = { type: 'apiKey', name: 'x-api-key', in: 'header' };
+  for (const a of Object.values(api.authorizers ?? {})) securitySchemes[a.name] = exportAuthorizer(a);
 
   const info: Json = { title: api.name, version: api.version ?? new Date(api.createdDate * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') };
   if (api.description !== undefined) info['description'] = api.description;
@@ -90,6 +92,8 @@ export function exportOpenApi(api: RestApi, format: ExportFormat, options: Expor
   if (api.binaryMediaTypes.length) out['x-amazon-apigateway-binary-media-types'] = [...api.binaryMediaTypes];
   if (api.apiKeySource !== 'HEADER') out['x-amazon-apigateway-api-key-source'] = api.apiKeySource;
   if (api.minimumCompressionSize !== undefined) out['x-amazon-apigateway-minimum-compression-size'] = api.minimumCompressionSize;
+  const documentation = exportDocumentation(api);
+  if (documentation) out['x-amazon-apigateway-documentation'] = documentation;
   if (api.executionRoles.length) {
     out['x-sluice-execution-roles'] = api.executionRoles.map((r) => ({
       arn: r.arn,
@@ -100,7 +104,13 @@ export function exportOpenApi(api: RestApi, format: ExportFormat, options: Expor
   return out;
 }
 
-function exportMethod(method: Method, oas3: boolean, modelRef: (n: string) => string, validatorNames: Map<string, string>): Json {
+function exportMethod(
+  method: Method,
+  oas3: boolean,
+  modelRef: (n: string) => string,
+  validatorNames: Map<string, string>,
+  authorizers: Record<string, Authorizer> | undefined,
+): Json {
   const op: Json = {};
   const models = Object.entries(method.requestModels);
   if (!oas3) {
@@ -141,6 +151,8 @@ function exportMethod(method: Method, oas3: boolean, modelRef: (n: string) => st
   op['responses'] = responses;
   const security: Json[] = [];
   if (method.authorizationType === 'AWS_IAM') security.push({ sigv4: [] });
+  const authorizer = method.authorizerId !== undefined ? authorizers?.[method.authorizerId] : undefined;
+  if (authorizer && (method.authorizationType === 'CUSTOM' || method.authorizationType === 'COGNITO_USER_POOLS')) security.push({ [authorizer.name]: [] });
   if (method.apiKeyRequired) security.push({ api_key: [] });
   if (security.length) op['security'] = security;
   if (method.requestValidatorId && validatorNames.has(method.requestValidatorId)) {

@@ -31,6 +31,7 @@ const ERROR_TYPE: Partial<Record<GatewayResponseType, string>> = {
   INVALID_SIGNATURE: 'InvalidSignatureException',
   EXPIRED_TOKEN: 'ExpiredTokenException',
   WAF_FILTERED: 'ForbiddenException',
+  AUTHORIZER_CONFIGURATION_ERROR: 'AuthorizerConfigurationException',
 };
 
 /**
@@ -40,6 +41,13 @@ const ERROR_TYPE: Partial<Record<GatewayResponseType, string>> = {
  */
 const COMPACT_TEMPLATE = '{"message":$context.error.messageString}';
 const SPACED_TEMPLATE = '{"message": $context.error.messageString}';
+/**
+ * Types answered with the compact body: the missing route (recorded), and the
+ * refusals of API keys, throttling and quotas, which AWS answers from the
+ * default template GetGatewayResponses shows (`{"message":$context.error.messageString}`):
+ * `{"message":"Forbidden"}`, `{"message":"Too Many Requests"}`, `{"message":"Limit Exceeded"}`.
+ */
+const COMPACT_TYPES: ReadonlySet<GatewayResponseType> = new Set(['MISSING_AUTHENTICATION_TOKEN', 'INVALID_API_KEY', 'THROTTLED', 'QUOTA_EXCEEDED']);
 
 export interface GatewayError {
   readonly type: GatewayResponseType;
@@ -82,7 +90,8 @@ export class GatewayResponses {
       ...input.context,
       error: {
         message: error.message,
-        messageString: JSON.stringify(error.message),
+        // AWS answers an authorizer it could not run with {"message": null}.
+        messageString: error.type === 'AUTHORIZER_CONFIGURATION_ERROR' ? 'null' : JSON.stringify(error.message),
         responseType: error.type,
         validationErrorString: error.validationErrorString ?? '',
       },
@@ -97,7 +106,7 @@ export class GatewayResponses {
     }
     const templates = typed && Object.keys(typed.templates).length ? typed.templates
       : fallback && Object.keys(fallback.templates).length ? fallback.templates : undefined;
-    let template = error.type === 'MISSING_AUTHENTICATION_TOKEN' ? COMPACT_TEMPLATE : SPACED_TEMPLATE;
+    let template = COMPACT_TYPES.has(error.type) ? COMPACT_TEMPLATE : SPACED_TEMPLATE;
     if (templates) {
       const key = (accept ?? 'application/json').split(',')[0]!.split(';')[0]!.trim().toLowerCase();
       const chosen = templates[key] ?? Object.entries(templates)[0]!;

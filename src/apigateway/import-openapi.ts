@@ -32,6 +32,11 @@ import {
   type Resource,
   type RestApi,
 } from './model.js';
+import { importAuthorizers, importDocumentation } from './openapi-extensions.js';
+import type { DocumentationPart } from './model.js';
+
+const documentationOf = (parts: Record<string, DocumentationPart>): { documentationParts?: Record<string, DocumentationPart> } =>
+  Object.keys(parts).length ? { documentationParts: parts } : {};
 
 export interface ImportOptions {
   /** Keep this id (re-import over an existing API); a new one otherwise. */
@@ -132,6 +137,7 @@ class Importer {
     const defaultValidator = this.doc['x-amazon-apigateway-request-validator'];
     const securitySchemes = this.securitySchemes();
     const apiSecurity = Array.isArray(this.doc['security']) ? this.doc['security'] : undefined;
+    const authorizers = importAuthorizers(securitySchemes, this.errors); // x-amazon-apigateway-authorizer: openapi-extensions.ts
 
     const paths = this.doc['paths'] as Json;
     for (const [path, item] of Object.entries(paths)) {
@@ -146,6 +152,7 @@ class Importer {
           defaultValidator: typeof defaultValidator === 'string' ? defaultValidator : undefined,
           securitySchemes,
           apiSecurity,
+          authorizerIds: authorizers.idByScheme,
         });
         if (method) (resource.resourceMethods as Record<string, Method>)[httpMethod] = method;
       }
@@ -178,6 +185,8 @@ class Importer {
       requestValidators: Object.fromEntries([...this.validatorsByName.values()].map((v) => [v.id, v])),
       gatewayResponses,
       executionRoles: this.executionRoles(),
+      ...(Object.keys(authorizers.authorizers).length ? { authorizers: authorizers.authorizers } : {}),
+      ...documentationOf(importDocumentation(this.doc['x-amazon-apigateway-documentation'], this.warnings)),
     };
     return { api, warnings: this.warnings };
   }
@@ -416,7 +425,7 @@ class Importer {
     httpMethod: HttpMethod,
     op: Json,
     pathParams: Json[],
-    ctx: { defaultValidator: string | undefined; securitySchemes: Json; apiSecurity: unknown[] | undefined },
+    ctx: { defaultValidator: string | undefined; securitySchemes: Json; apiSecurity: unknown[] | undefined; authorizerIds: ReadonlyMap<string, string> },
   ): Method | undefined {
     const where = `'${httpMethod}' for resource at path '${path}'`;
     // Operation parameters override path-level ones with the same name and location.
@@ -475,6 +484,8 @@ class Importer {
     const auth = op['x-amazon-apigateway-auth'];
     const declared = isObject(auth) ? String(auth['type'] ?? '').toUpperCase() : '';
     const authorizationType: AuthorizationType = declared === 'AWS_IAM' || declared === 'NONE' ? declared : fromSecurity.authorizationType;
+    const authorizerId = fromSecurity.authorizerScheme !== undefined && authorizationType === fromSecurity.authorizationType
+      ? ctx.authorizerIds.get(fromSecurity.authorizerScheme) : undefined;
 
     let methodIntegration: Integration | undefined;
     const integ = op['x-amazon-apigateway-integration'];
@@ -487,6 +498,7 @@ class Importer {
     return {
       httpMethod,
       authorizationType,
+      ...(authorizerId !== undefined ? { authorizerId } : {}),
       apiKeyRequired,
       ...(opName ? { operationName: opName } : {}),
       requestParameters,
@@ -526,9 +538,10 @@ class Importer {
     return out;
   }
 
-  private authorization(security: unknown[] | undefined, schemes: Json): { authorizationType: AuthorizationType; apiKeyRequired: boolean } {
+  private authorization(security: unknown[] | undefined, schemes: Json): { authorizationType: AuthorizationType; apiKeyRequired: boolean; authorizerScheme?: string } {
     let authorizationType: AuthorizationType = 'NONE';
     let apiKeyRequired = false;
+    let authorizerScheme: string | undefined;
     for (const requirement of security ?? []) {
       if (!isObject(requirement)) continue;
       for (const name of Object.keys(requirement)) {
@@ -539,10 +552,11 @@ class Importer {
         if (authType === 'awssigv4') authorizationType = 'AWS_IAM';
         else if (isObject(authorizer)) {
           authorizationType = String(authorizer['type'] ?? '').toLowerCase() === 'cognito_user_pools' ? 'COGNITO_USER_POOLS' : 'CUSTOM';
+          authorizerScheme = name;
         } else if (s['type'] === 'apiKey' && String(s['name'] ?? '').toLowerCase() === 'x-api-key') apiKeyRequired = true;
       }
     }
-    return { authorizationType, apiKeyRequired };
+    return { authorizationType, apiKeyRequired, ...(authorizerScheme !== undefined ? { authorizerScheme } : {}) };
   }
 
   private importIntegration(

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { SluiceConfig } from '../server/config.js';
+import { silentLogger, type LogFn, type Logger } from '../server/logger.js';
 import type { Handler, Service } from '../server/types.js';
 import type { DocumentStore } from '../store/documents.js';
 import { allowAll, type AccessControl } from '../iam/access.js';
@@ -14,14 +15,18 @@ import { ExecutionLogStore, type LoggedExecution } from './execution-log.js';
 import { Executor, type GatewaySecurity, type InvokeRequest, type InvokeResult } from './execute.js';
 import { newId } from './ids.js';
 import { importOpenApi, type ImportResult } from './import-openapi.js';
+import { createInvocationLogs } from './invocation-logs.js';
 import { inProcessTransport, remoteTransport, type AwsTransport } from './integrations/aws.js';
 import type { Deployment, RestApi, Stage } from './model.js';
 import { ApiRepository } from './persistence.js';
+import type { RoleChecks } from './management/context.js';
 import { createManagementService, managementAuthHook } from './management/service.js';
 import type { GatewayMetrics } from './metrics.js';
 import { createExecuteApiService } from './service.js';
 import { StageRegistry } from './stages.js';
 import { TemplateCache } from './templates.js';
+import { UsageGate } from './usage/gate.js';
+import { UsageStore } from './usage/store.js';
 
 export type { GatewaySecurity, InvokeRequest, InvokeResult } from './execute.js';
 export type { LoggedExecution } from './execution-log.js';
@@ -50,7 +55,12 @@ export interface ApiGatewayDeps {
   readonly documents: DocumentStore;
   /** The server's dispatcher: AWS integrations call Kinesis through it in-process. */
   readonly dispatch: Handler;
-  readonly log?: (line: string) => void;
+  /** Plain lines (deploys, warnings, errors). */
+  readonly log?: LogFn;
+  /** Where stages' access logs and execution logs are written (see invocation-logs.ts); absent: nowhere. */
+  readonly logger?: Logger;
+  /** Where access log lines go instead of `logger` (--access-log). */
+  readonly accessLog?: (line: string) => void;
   /** Deploy config.apis (or the bundled example) during creation. Default true. */
   readonly deployConfigured?: boolean;
   /** Execution roles and AWS_IAM methods (IAM); absent = neither is checked. */
@@ -59,10 +69,10 @@ export interface ApiGatewayDeps {
   readonly access?: AccessControl;
   /** Where CloudWatch's API Gateway metrics are counted; absent = nowhere. */
   readonly metrics?: GatewayMetrics;
+  /** IAM's answers about roles a management call gives API Gateway (UpdateAccount); absent = taken as given. */
+  readonly roles?: RoleChecks;
   /** How many execution logs to keep in memory. Default 200. */
   readonly executionLogCapacity?: number;
-  /** Print every execution log through `log` (debug). */
-  readonly logExecutions?: boolean;
 }
 
 export interface DeployedApi {
@@ -122,13 +132,14 @@ export interface ApiGateway {
 
 export async function createApiGateway(deps: ApiGatewayDeps): Promise<ApiGateway> {
   const { config } = deps;
-  const log = deps.log ?? (() => {});
+  const log: LogFn = deps.log ?? (() => {});
   const repo = new ApiRepository(deps.documents);
   const apis = new RestApiStore(repo, config.accountId);
   const templates = new TemplateCache();
   const stages = new StageRegistry(repo, templates, log);
   const logs = new ExecutionLogStore(deps.executionLogCapacity ?? 200);
   const awsTransport: AwsTransport = config.awsEndpoint ? remoteTransport(config.awsEndpoint) : inProcessTransport(deps.dispatch);
+  const usage = new UsageStore(deps.documents);
 
   const executor = new Executor({
     region: config.region,
@@ -137,8 +148,8 @@ export async function createApiGateway(deps: ApiGatewayDeps): Promise<ApiGateway
     stageFor: (apiId, stage) => stages.get(apiId, stage),
     logs,
     log,
+    usage: new UsageGate(usage),
     ...(deps.security ? { security: deps.security } : {}),
-    ...(deps.logExecutions ? { onLog: (text: string) => log(text) } : {}),
   });
 
   // Stages deployed in earlier runs.
@@ -168,7 +179,7 @@ export async function createApiGateway(deps: ApiGatewayDeps): Promise<ApiGateway
       : first.api;
     const declared: RestApi = { ...imported, deployedFrom: imported.name, ...(existing?.tags ? { tags: existing.tags } : {}) };
     const api = options.requireSignedCalls ? withIamAuthorization(declared) : declared;
-    for (const w of first.warnings) log(`apigateway: ${api.name}: ${w}`);
+    for (const w of first.warnings) log(`apigateway: ${api.name}: ${w}`, 'warn');
     if (existing) log(`apigateway: ${api.name} (${api.id}): its current state and stage ${stageName} were replaced by the definition deployed now; other stages and deployments are kept`);
     await apis.put(api);
     await deployStage(api, stageName, options.variables);
@@ -228,17 +239,21 @@ export async function createApiGateway(deps: ApiGatewayDeps): Promise<ApiGateway
       const secured = withIamAuthorization(api);
       await apis.put(secured);
       for (const stage of (await repo.listStages()).filter((st) => st.restApiId === api.id)) await deployStage(secured, stage.stageName);
-      log(`apigateway: the KinesisProxy API (${api.id}) now requires SigV4 (AWS_IAM) on ${open.join(', ')}: this server runs with --auth sigv4 and its execution role may use every stream; set a method's authorizationType to NONE yourself to open it`);
+      log(`apigateway: the KinesisProxy API (${api.id}) now requires SigV4 (AWS_IAM) on ${open.join(', ')}: this server runs with --auth sigv4 and its execution role may use every stream; set a method's authorizationType to NONE yourself to open it`, 'warn');
     }
     await deps.documents.put(BUNDLED_KIND, BUNDLED_ID, { ...marker, securedForSigv4: true } satisfies BundledExampleMarker);
   }
 
   const gateway: ApiGateway = {
-    service: createExecuteApiService(executor, deps.metrics),
+    service: createExecuteApiService(
+      executor,
+      deps.metrics,
+      createInvocationLogs({ logger: deps.logger ?? silentLogger, ...(deps.accessLog ? { accessLog: deps.accessLog } : {}) }),
+    ),
     management: createManagementService(
-      { region: config.region, accountId: config.accountId, apis, repo, stages, templates, executor },
+      { region: config.region, accountId: config.accountId, apis, repo, stages, templates, executor, usage, ...(deps.roles ? { roles: deps.roles } : {}) },
       deps.access ?? allowAll,
-      (e) => log(`apigateway: management API error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+      (e) => log(`apigateway: management API error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`, 'error'),
     ),
     apis,
     deployDefinition,

@@ -148,6 +148,43 @@ export interface GatewayResponse {
   readonly responseTemplates: TemplateMap;
 }
 
+export type AuthorizerType = 'TOKEN' | 'REQUEST' | 'COGNITO_USER_POOLS';
+
+/** A Lambda (TOKEN/REQUEST) or Cognito user pool authorizer (stored and exported; Sluice cannot run either). */
+export interface Authorizer {
+  readonly id: string;
+  readonly name: string;
+  readonly type: AuthorizerType;
+  readonly providerARNs?: readonly string[];
+  readonly authType?: string;
+  readonly authorizerUri?: string;
+  readonly authorizerCredentials?: string;
+  readonly identitySource?: string;
+  readonly identityValidationExpression?: string;
+  readonly authorizerResultTtlInSeconds?: number;
+}
+
+export const DOCUMENTATION_LOCATION_TYPES = [
+  'API', 'AUTHORIZER', 'MODEL', 'RESOURCE', 'METHOD', 'PATH_PARAMETER', 'QUERY_PARAMETER', 'REQUEST_HEADER',
+  'REQUEST_BODY', 'RESPONSE', 'RESPONSE_HEADER', 'RESPONSE_BODY',
+] as const;
+export type DocumentationLocationType = (typeof DOCUMENTATION_LOCATION_TYPES)[number];
+
+export interface DocumentationPartLocation {
+  readonly type: DocumentationLocationType;
+  readonly path?: string;
+  readonly method?: string;
+  readonly statusCode?: string;
+  readonly name?: string;
+}
+
+/** Documentation of one part of an API; `properties` is a JSON object, kept as the text the caller gave. */
+export interface DocumentationPart {
+  readonly id: string;
+  readonly location: DocumentationPartLocation;
+  readonly properties: string;
+}
+
 export interface RestApi {
   /** 10 lowercase alphanumerics, like AWS. */
   readonly id: string;
@@ -180,6 +217,10 @@ export interface RestApi {
   /** Resource policy (recorded, not enforced). */
   readonly policy?: string;
   readonly disableExecuteApiEndpoint?: boolean;
+  /** By authorizer id (absent in APIs stored before authorizers were kept). */
+  readonly authorizers?: Record<string, Authorizer>;
+  /** By part id. */
+  readonly documentationParts?: Record<string, DocumentationPart>;
 }
 
 export interface ExecutionRole {
@@ -210,9 +251,9 @@ export interface Stage {
   readonly tracingEnabled?: boolean;
   readonly cacheClusterEnabled?: boolean;
   readonly documentationVersion?: string;
-  /** `{resourcePath}/{httpMethod}` → settings (recorded, not applied). */
+  /** `{resourcePath}/{httpMethod}` → settings; throttling (usage/gate.ts), logging level, data trace and metrics (method-settings.ts) take effect, the rest is recorded. */
   readonly methodSettings?: Record<string, Record<string, unknown>>;
-  /** Recorded and returned; Sluice writes no access logs. */
+  /** `format` is rendered for every invocation (access-log.ts); `destinationArn` is recorded only: there is no CloudWatch Logs. */
   readonly accessLogSettings?: { readonly destinationArn?: string; readonly format?: string };
   readonly cacheClusterSize?: string;
   readonly clientCertificateId?: string;

@@ -13,6 +13,11 @@ const STAGE = 'apigateway.stage';
 export class ApiRepository {
   constructor(private readonly docs: DocumentStore) {}
 
+  /** The store itself, for what is kept beside APIs (account settings, VPC links, domain names...: account-resources.ts). */
+  get documents(): DocumentStore {
+    return this.docs;
+  }
+
   getApi(id: string): Promise<RestApi | undefined> {
     return this.docs.get<RestApi>(API, id);
   }

@@ -4,8 +4,10 @@
  *   any host:  /restapis/{apiId}/{stage}/_user_request_/{path}
  *   Host {apiId}.execute-api.localhost[:port]:  /{stage}/{path}
  */
+import { noteRequest } from '../server/request-facts.js';
 import type { Service, SluiceRequest, SluiceResponse } from '../server/types.js';
-import type { Executor, InvokeRequest } from './execute.js';
+import type { Executor, InvokeRequest, InvokeResult } from './execute.js';
+import { methodSettingsFor, type MethodLogSettings } from './method-settings.js';
 import { noGatewayMetrics, type GatewayMetrics } from './metrics.js';
 
 const USER_REQUEST = /^\/restapis\/([^/]+)\/([^/]+)\/_user_request_(\/.*)?$/;
@@ -31,7 +33,10 @@ export function invokeTargetOf(req: Pick<SluiceRequest, 'path' | 'headers'>): In
   return undefined;
 }
 
-export function createExecuteApiService(executor: Executor, metrics: GatewayMetrics = noGatewayMetrics): Service {
+/** Writes what a stage's settings ask for about an invocation (access log line, execution log). */
+export type InvocationLogger = (result: InvokeResult, settings: MethodLogSettings) => void;
+
+export function createExecuteApiService(executor: Executor, metrics: GatewayMetrics = noGatewayMetrics, logInvocation?: InvocationLogger): Service {
   return {
     name: 'execute-api',
     matches: (req) => invokeTargetOf(req) !== undefined,
@@ -51,8 +56,16 @@ export function createExecuteApiService(executor: Executor, metrics: GatewayMetr
         raw: req,
       };
       const result = await executor.invoke(invoke);
-      // Requests to stages that exist count, as CloudWatch counts them per API and stage.
-      if (result.apiName !== undefined) metrics.request(result.apiName, target.stage, result.status, result.latency, result.integrationLatency);
+      const resourcePath = result.context['resourcePath'] as string | undefined;
+      noteRequest(req, { apiId: target.apiId, stage: target.stage, ...(resourcePath !== undefined ? { route: `${req.method} ${resourcePath}` } : {}) });
+      const settings = methodSettingsFor(result.servedStage, resourcePath, req.method);
+      // Requests to stages that exist count, as CloudWatch counts them per API and stage, and per method
+      // with detailed metrics on (a method that was not matched has no Resource/Method to count under).
+      if (result.apiName !== undefined) {
+        const method = settings.metricsEnabled && resourcePath !== undefined ? { resource: resourcePath, httpMethod: req.method.toUpperCase() } : undefined;
+        metrics.request(result.apiName, target.stage, result.status, result.latency, result.integrationLatency, method);
+      }
+      logInvocation?.(result, settings);
       return { status: result.status, headers: result.headers, body: result.body };
     },
   };

@@ -10,6 +10,7 @@ import type { TemplateCache } from './templates.js';
 import type { DocumentChange } from '../store/documents.js';
 
 const STAGE_KIND = 'apigateway.stage';
+import type { LogFn } from '../server/logger.js';
 
 const key = (apiId: string, stage: string): string => `${apiId}/${stage}`;
 
@@ -19,7 +20,7 @@ export class StageRegistry {
   constructor(
     private readonly repo: ApiRepository,
     private readonly templates: TemplateCache,
-    private readonly log: (line: string) => void,
+    private readonly log: LogFn,
   ) {}
 
   get(apiId: string, stage: string): CompiledStage | undefined {
@@ -38,7 +39,7 @@ export class StageRegistry {
       try {
         this.compiled.set(key(stage.restApiId, stage.stageName), compileStage(deployment, stage, this.templates));
       } catch (err) {
-        this.log(`apigateway: stage ${stage.stageName} of API ${stage.restApiId} could not be loaded: ${(err as Error).message}`);
+        this.log(`apigateway: stage ${stage.stageName} of API ${stage.restApiId} could not be loaded: ${(err as Error).message}`, 'error');
       }
     }
   }

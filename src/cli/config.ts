@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { defaultAuthFor } from '../iam/listen-policy.js';
 import { defaultConfig, type SluiceConfig } from '../server/config.js';
 import { parseStoreSpec } from '../store/backend.js';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../server/logger.js';
 
 const int = (name: string) => (v: string): number => {
   const n = Number(v);
@@ -20,6 +21,20 @@ const port = (v: string): number => {
 const probability = (v: string): number => {
   const n = Number(v);
   if (!(n >= 0 && n <= 1)) throw new Error(`--fault-rate must be between 0 and 1, got "${v}"`);
+  return n;
+};
+
+const positive = (name: string) => (v: string): number => {
+  const n = int(name)(v);
+  if (n === 0) throw new Error(`${name} must be at least 1, got "${v}"`);
+  return n;
+};
+
+/** Node's timers take at most 2^31-1 ms (about 24.8 days); a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const ms = (name: string, allowZero = false) => (v: string): number => {
+  const n = (allowZero ? int : positive)(name)(v);
+  if (n > MAX_TIMER_MS) throw new Error(`${name} must be at most ${MAX_TIMER_MS}, got "${v}"`);
   return n;
 };
 
@@ -41,7 +56,10 @@ export function addStartOptions(cmd: Command): Command {
     .addOption(new Option('--api <file>', 'OpenAPI file to serve (repeatable; default: the KinesisProxy example)').env('SLUICE_API').argParser(collect))
     .addOption(new Option('--stage <name>', 'stage the APIs are deployed at').env('SLUICE_STAGE').default(d.stage))
     .addOption(new Option('--aws-endpoint <url>', 'send AWS integrations to this endpoint instead of this process').env('SLUICE_AWS_ENDPOINT'))
-    .addOption(new Option('--log-requests', 'print a line per request'))
+    .addOption(new Option('--log-requests', 'log a line per request (at info)'))
+    .addOption(new Option('--log-level <level>', 'least severe records logged').env('SLUICE_LOG_LEVEL').choices(LOG_LEVELS).default(d.logLevel))
+    .addOption(new Option('--log-format <format>', 'text, or json: one JSON object a line').env('SLUICE_LOG_FORMAT').choices(LOG_FORMATS).default(d.logFormat))
+    .addOption(new Option('--access-log <file>', "append stages' access-log lines to this file instead of the server log").env('SLUICE_ACCESS_LOG'))
     .addOption(new Option('--enforce-limits', "enforce Kinesis's throughput and rate limits"))
     .addOption(new Option('--fault-rate <p>', 'probability (0..1) that a Kinesis call or record is throttled').env('SLUICE_FAULT_RATE').argParser(probability).default(d.faultRate))
     .addOption(new Option('--latency <ms>', 'latency added to every Kinesis answer').env('SLUICE_LATENCY').argParser(int('--latency')).default(d.latencyMs))
@@ -49,6 +67,16 @@ export function addStartOptions(cmd: Command): Command {
     .addOption(new Option('--auth <mode>', 'off | sigv4: verify SigV4 signatures and IAM policies on every call (default: off on loopback, sigv4 otherwise)').env('SLUICE_AUTH').choices(['off', 'sigv4']))
     .addOption(new Option('--iam <mode>', "enforce | off: API Gateway must assume integrations' execution roles and obey their policies").env('SLUICE_IAM').choices(['enforce', 'off']).default(d.iam))
     .addOption(new Option('--insecure', 'allow --auth off on a non-loopback --host'))
+    // Transport limits and timeouts (docs/limits.md).
+    .addOption(new Option('--max-connections <n>', 'connections served at once; more are refused (HTTP/1.1 503, HTTP/2 GOAWAY)').env('SLUICE_MAX_CONNECTIONS').argParser(positive('--max-connections')).default(d.maxConnections))
+    .addOption(new Option('--sniff-timeout-ms <ms>', 'time a new connection has to show whether it speaks HTTP/1.1 or HTTP/2').env('SLUICE_SNIFF_TIMEOUT_MS').argParser(ms('--sniff-timeout-ms')).default(d.sniffTimeoutMs))
+    .addOption(new Option('--headers-timeout-ms <ms>', "time an HTTP/1.1 request's headers have to arrive in").env('SLUICE_HEADERS_TIMEOUT_MS').argParser(ms('--headers-timeout-ms')).default(d.headersTimeoutMs))
+    .addOption(new Option('--request-timeout-ms <ms>', 'time a whole request (headers and body) has to arrive in').env('SLUICE_REQUEST_TIMEOUT_MS').argParser(ms('--request-timeout-ms')).default(d.requestTimeoutMs))
+    .addOption(new Option('--keep-alive-timeout-ms <ms>', 'time an HTTP/1.1 connection may sit idle between requests').env('SLUICE_KEEP_ALIVE_TIMEOUT_MS').argParser(ms('--keep-alive-timeout-ms')).default(d.keepAliveTimeoutMs))
+    .addOption(new Option('--h2-idle-timeout-ms <ms>', 'time an HTTP/2 connection may go without a frame before it is closed').env('SLUICE_H2_IDLE_TIMEOUT_MS').argParser(ms('--h2-idle-timeout-ms')).default(d.h2IdleTimeoutMs))
+    .addOption(new Option('--h2-ping-interval-ms <ms>', 'how often an HTTP/2 connection must answer a PING (0 = never)').env('SLUICE_H2_PING_INTERVAL_MS').argParser(ms('--h2-ping-interval-ms', true)).default(d.h2PingIntervalMs))
+    .addOption(new Option('--slow-reader-timeout-ms <ms>', 'time an answer may make no progress before the client is dropped').env('SLUICE_SLOW_READER_TIMEOUT_MS').argParser(ms('--slow-reader-timeout-ms')).default(d.slowReaderTimeoutMs))
+    .addOption(new Option('--max-buffered-mib <MiB>', 'answer bytes held for clients that have not read them yet, and request-body bytes being received, each in total').env('SLUICE_MAX_BUFFERED_MIB').argParser(positive('--max-buffered-mib')).default(d.maxBufferedBytes / (1024 * 1024)))
     .addOption(new Option('--init <file>', 'streams, consumers, IAM users/roles/policies and APIs to create at start if absent (YAML or JSON)').env('SLUICE_INIT'))
     .addOption(new Option('--init-streams <list>', 'streams to create at start if absent: name:shards,...').env('SLUICE_INIT_STREAMS'))
     // Cluster mode (docs/cluster.md).
@@ -71,6 +99,9 @@ export interface StartFlags {
   stage: string;
   awsEndpoint?: string;
   logRequests?: boolean;
+  logLevel?: LogLevel;
+  logFormat?: LogFormat;
+  accessLog?: string;
   enforceLimits?: boolean;
   faultRate: number;
   latency: number;
@@ -81,6 +112,16 @@ export interface StartFlags {
   initStreams?: string;
   store?: string;
   replicas?: number;
+  // Transport limits; absent = the defaults.
+  maxConnections?: number;
+  sniffTimeoutMs?: number;
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  keepAliveTimeoutMs?: number;
+  h2IdleTimeoutMs?: number;
+  h2PingIntervalMs?: number;
+  slowReaderTimeoutMs?: number;
+  maxBufferedMib?: number;
 }
 
 /**
@@ -101,6 +142,12 @@ function flagOrEnv(flag: boolean | undefined, name: string, env: NodeJS.ProcessE
 /** Root credentials come from the environment only (never flags, which show in `ps`). */
 export function configFromFlags(f: StartFlags, env: NodeJS.ProcessEnv = process.env): SluiceConfig {
   if (!/^\d{12}$/.test(f.accountId)) throw new Error(`--account-id must be 12 digits, got "${f.accountId}"`);
+  const d = defaultConfig;
+  const headersTimeoutMs = f.headersTimeoutMs ?? d.headersTimeoutMs;
+  const requestTimeoutMs = f.requestTimeoutMs ?? d.requestTimeoutMs;
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new Error(`--headers-timeout-ms (${headersTimeoutMs}) must not exceed --request-timeout-ms (${requestTimeoutMs})`);
+  }
   return {
     port: f.port,
     host: f.host,
@@ -115,6 +162,9 @@ export function configFromFlags(f: StartFlags, env: NodeJS.ProcessEnv = process.
     stage: f.stage,
     awsEndpoint: f.awsEndpoint,
     logRequests: flagOrEnv(f.logRequests, 'SLUICE_LOG_REQUESTS', env),
+    logLevel: f.logLevel ?? defaultConfig.logLevel,
+    logFormat: f.logFormat ?? defaultConfig.logFormat,
+    accessLog: f.accessLog ? resolve(f.accessLog) : undefined,
     enforceLimits: flagOrEnv(f.enforceLimits, 'SLUICE_ENFORCE_LIMITS', env),
     faultRate: f.faultRate,
     latencyMs: f.latency,
@@ -126,5 +176,14 @@ export function configFromFlags(f: StartFlags, env: NodeJS.ProcessEnv = process.
     init: f.init ? resolve(f.init) : undefined,
     initStreams: f.initStreams || undefined,
     store: parseStoreSpec(f.store, f.replicas),
+    maxConnections: f.maxConnections ?? d.maxConnections,
+    sniffTimeoutMs: f.sniffTimeoutMs ?? d.sniffTimeoutMs,
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: f.keepAliveTimeoutMs ?? d.keepAliveTimeoutMs,
+    h2IdleTimeoutMs: f.h2IdleTimeoutMs ?? d.h2IdleTimeoutMs,
+    h2PingIntervalMs: f.h2PingIntervalMs ?? d.h2PingIntervalMs,
+    slowReaderTimeoutMs: f.slowReaderTimeoutMs ?? d.slowReaderTimeoutMs,
+    maxBufferedBytes: f.maxBufferedMib !== undefined ? f.maxBufferedMib * 1024 * 1024 : d.maxBufferedBytes,
   };
 }

@@ -2,8 +2,15 @@
 /** The `sluice` command. */
 import { Command } from 'commander';
 import { startSluice } from '../server/app.js';
+import { createLogger, type Logger, type LogSink } from '../server/logger.js';
 import { version } from '../server/version.js';
 import { addStartOptions, configFromFlags, type StartFlags } from './config.js';
+
+/** The banner goes to stdout, as it always has (scripts wait for it there); every other record to stderr. */
+const consoleSink: LogSink = (line, record) => (record.type === 'startup' ? process.stdout : process.stderr).write(`${line}\n`);
+
+/** Set once `sluice start` has read its options, so a failure to start is logged in the chosen format. */
+let logger: Logger | undefined;
 
 const program = new Command('sluice')
   .description('API Gateway, Kinesis Data Streams and IAM on one local port, exact to AWS')
@@ -13,7 +20,9 @@ addStartOptions(
   program.command('start').description('run Sluice (Kinesis + the KinesisProxy API unless --api is given)'),
 ).action(async (flags: StartFlags) => {
   const config = configFromFlags(flags);
-  const sluice = await startSluice(config, { log: (l) => console.error(l) });
+  logger = createLogger({ level: config.logLevel, format: config.logFormat, sink: consoleSink });
+  const log = logger;
+  const sluice = await startSluice(config, { logger: log });
   const lines = [
     `Sluice ${version} listening on ${sluice.url}`,
     `  endpoint for AWS clients: AWS_ENDPOINT_URL=${sluice.url}`,
@@ -36,23 +45,24 @@ addStartOptions(
       : 'off (any credentials are accepted; nothing is authorized)'}`,
   ];
   const root = sluice.iam.rootCredentials;
-  if (root.source === 'generated') {
-    // Shown once, on the start that created them; they are kept in the data dir.
-    lines.push(
+  // Shown once, on the start that created them (they are kept in the data dir): a warning, so that
+  // --log-level warn still shows them.
+  const credentials = root.source === 'generated'
+    ? [
       '  root credentials (generated now, shown once; kept in the data dir):',
       `    AWS_ACCESS_KEY_ID=${root.accessKeyId}`,
       `    AWS_SECRET_ACCESS_KEY=${root.secretAccessKey}`,
-    );
-  }
+    ]
+    : [];
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    console.error(`${signal}: finishing in-flight requests and closing storage`);
+    log.info(`${signal}: finishing in-flight requests and closing storage`);
     sluice.close().then(
       () => process.exit(0),
       (e) => {
-        console.error(e);
+        log.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
         process.exit(1);
       },
     );
@@ -60,7 +70,9 @@ addStartOptions(
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   // The banner last: whoever waits for it may signal at once, and the handlers are in place.
-  console.log(lines.join('\n'));
+  const apis = sluice.deployedApis().map(({ id, name, stage, invokeUrl }) => ({ id, name, stage, invokeUrl }));
+  log.record('info', 'startup', { msg: lines.join('\n'), version, url: sluice.url, dataDir: config.dataDir ?? null, auth: config.auth, apis }, lines.join('\n'));
+  if (credentials.length > 0) log.message('warn', credentials.join('\n'), 'startup');
 });
 
 program
@@ -76,6 +88,8 @@ program
   });
 
 program.parseAsync(process.argv).catch((e: unknown) => {
-  console.error(`sluice: ${e instanceof Error ? e.message : String(e)}`);
+  const message = `sluice: ${e instanceof Error ? e.message : String(e)}`;
+  if (logger) logger.error(message);
+  else console.error(message);
   process.exit(1);
 });

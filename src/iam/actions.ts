@@ -10,7 +10,8 @@ import type { Identity } from './authorizer.js';
 import type { Iam } from './iam.js';
 import type { IamTarget } from './iam-authorization.js';
 import { newId, newSecret } from './ids.js';
-import { AWS_MANAGED_POLICIES, awsManagedPolicy, type AwsManagedPolicy } from './managed-policies.js';
+import { ALL_AWS_MANAGED_POLICIES, awsManagedPolicy, type AwsManagedPolicy } from './managed-policies.js';
+import { instanceProfilesOf } from './iac-actions.js';
 import { parsePolicy } from './policy.js';
 import type { AccessKeyEntity, CustomerPolicyEntity, RoleEntity, Tag, UserEntity } from './store.js';
 
@@ -25,10 +26,10 @@ export interface ActionContext {
 type In = Record<string, any>;
 type Out = Record<string, unknown>;
 
-const noSuchEntity = (message: string): AwsError => new AwsError('NoSuchEntity', message, 404);
-const alreadyExists = (message: string): AwsError => new AwsError('EntityAlreadyExists', message, 409);
-const deleteConflict = (message: string): AwsError => new AwsError('DeleteConflict', message, 409);
-const invalidInput = (message: string): AwsError => new AwsError('InvalidInput', message, 400);
+export const noSuchEntity = (message: string): AwsError => new AwsError('NoSuchEntity', message, 404);
+export const alreadyExists = (message: string): AwsError => new AwsError('EntityAlreadyExists', message, 409);
+export const deleteConflict = (message: string): AwsError => new AwsError('DeleteConflict', message, 409);
+export const invalidInput = (message: string): AwsError => new AwsError('InvalidInput', message, 400);
 
 /** IAM returns documents percent-encoded (RFC 3986). */
 export const encodeDocument = (doc: string): string => encodeURIComponent(doc);
@@ -36,7 +37,7 @@ export const encodeDocument = (doc: string): string => encodeURIComponent(doc);
 // ---------------------------------------------------------------- paging
 
 /** Markers are opaque to clients; here they are the offset of the next item. */
-function page<T>(items: readonly T[], input: In): { items: T[]; IsTruncated: boolean; Marker?: string } {
+export function page<T>(items: readonly T[], input: In): { items: T[]; IsTruncated: boolean; Marker?: string } {
   let start = 0;
   if (input['Marker'] !== undefined) {
     const n = Number(Buffer.from(String(input['Marker']), 'base64').toString('utf8'));
@@ -51,13 +52,13 @@ function page<T>(items: readonly T[], input: In): { items: T[]; IsTruncated: boo
     : { items: slice, IsTruncated: false };
 }
 
-const byName = <T>(key: (t: T) => string) => (a: T, b: T): number => (key(a).toLowerCase() < key(b).toLowerCase() ? -1 : 1);
+export const byName = <T>(key: (t: T) => string) => (a: T, b: T): number => (key(a).toLowerCase() < key(b).toLowerCase() ? -1 : 1);
 
 // ---------------------------------------------------------------- shapes
 
-const tagsOut = (tags: readonly Tag[]): Tag[] | undefined => (tags.length ? [...tags] : undefined);
+export const tagsOut = (tags: readonly Tag[]): Tag[] | undefined => (tags.length ? [...tags] : undefined);
 
-function roleOut(r: RoleEntity, withTags = true): Out {
+export function roleOut(r: RoleEntity, withTags = true): Out {
   return {
     Path: r.path,
     RoleName: r.roleName,
@@ -71,12 +72,12 @@ function roleOut(r: RoleEntity, withTags = true): Out {
   };
 }
 
-function userOut(u: UserEntity): Out {
+export function userOut(u: UserEntity): Out {
   return { Path: u.path, UserName: u.userName, UserId: u.userId, Arn: u.arn, CreateDate: new Date(u.createDate), Tags: tagsOut(u.tags) };
 }
 
 /** The Policy element, for customer managed and AWS managed policies alike (only the former carry tags). */
-function policyOut(iam: Iam, p: CustomerPolicyEntity | AwsManagedPolicy): Out {
+export function policyOut(iam: Iam, p: CustomerPolicyEntity | AwsManagedPolicy): Out {
   return {
     PolicyName: p.policyName,
     PolicyId: p.policyId,
@@ -96,13 +97,13 @@ function policyOut(iam: Iam, p: CustomerPolicyEntity | AwsManagedPolicy): Out {
 
 // ---------------------------------------------------------------- lookups
 
-function getRole(ctx: ActionContext, name: string): RoleEntity {
+export function getRole(ctx: ActionContext, name: string): RoleEntity {
   const r = ctx.iam.store.role(name);
   if (!r) throw noSuchEntity(`The role with name ${name} cannot be found.`);
   return r;
 }
 
-function getUser(ctx: ActionContext, name: string): UserEntity {
+export function getUser(ctx: ActionContext, name: string): UserEntity {
   const u = ctx.iam.store.user(name);
   if (!u) throw noSuchEntity(`The user with name ${name} cannot be found.`);
   return u;
@@ -124,7 +125,7 @@ function attachable(ctx: ActionContext, arn: string): { policyName: string } {
   return m;
 }
 
-const validIdentityDocument = (doc: string): string => {
+export const validIdentityDocument = (doc: string): string => {
   parsePolicy(doc, 'identity');
   return doc;
 };
@@ -174,6 +175,7 @@ export async function deleteRole(ctx: ActionContext, i: In): Promise<void> {
   const role = getRole(ctx, ctx.target.roleName!);
   if (Object.keys(role.inlinePolicies).length) throw deleteConflict('Cannot delete entity, must delete policies first.');
   if (role.attachedPolicies.length) throw deleteConflict('Cannot delete entity, must detach all policies first.');
+  if (instanceProfilesOf(ctx, role.roleName).length) throw deleteConflict('Cannot delete entity, must remove roles from instance profile first.');
   await ctx.iam.store.deleteRole(role.roleName);
 }
 
@@ -273,7 +275,7 @@ function pathOfPolicyArn(arn: string): string {
   return rest.slice(0, rest.lastIndexOf('/') + 1) || '/';
 }
 
-function customerPolicy(ctx: ActionContext, arn: string): CustomerPolicyEntity {
+export function customerPolicy(ctx: ActionContext, arn: string): CustomerPolicyEntity {
   const p = ctx.iam.store.policies.get(arn);
   if (!p) throw noSuchEntity(`Policy ${arn} does not exist or is not attachable.`);
   return p;
@@ -330,7 +332,7 @@ export function listPolicies(ctx: ActionContext, i: In): Out {
   const prefix: string = i.PathPrefix ?? '/';
   const { iam } = ctx;
   const out: Out[] = [];
-  if (scope !== 'Local') for (const p of AWS_MANAGED_POLICIES) out.push(policyOut(iam, p));
+  if (scope !== 'Local') for (const p of ALL_AWS_MANAGED_POLICIES) out.push(policyOut(iam, p));
   if (scope !== 'AWS') for (const p of iam.store.policies.values()) out.push(policyOut(iam, p));
   const filtered = out
     .filter((p) => String(p['Path']).startsWith(prefix))

@@ -21,6 +21,7 @@ import { cachedPolicy } from './policy.js';
 import { principalArn, principalUserId, type Principal } from './principal.js';
 import { parseAuth, verifySignature, verifyTime } from './sigv4/verify.js';
 import { IamStore, type RoleEntity } from './store.js';
+import type { LogFn } from '../server/logger.js';
 
 export type AuthMode = 'off' | 'sigv4';
 export type ExecutionRoleMode = 'enforce' | 'off';
@@ -37,7 +38,7 @@ export interface IamOptions {
   /** The clock (tests pin it). */
   readonly now?: () => number;
   /** Where problems with stored IAM state are reported. */
-  readonly log?: (line: string) => void;
+  readonly log?: LogFn;
 }
 
 export type Authentication = { readonly ok: true; readonly identity: Identity } | { readonly ok: false; readonly failure: AuthFailure };

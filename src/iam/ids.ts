@@ -1,6 +1,7 @@
 /**
  * Identifiers in AWS's shapes: a four-letter prefix naming the kind
- * (AIDA user, AROA role, ANPA policy, AKIA access key, ASIA temporary key)
+ * (AIDA user, AROA role, ANPA policy, AIPA instance profile, AKIA access key,
+ * ASIA temporary key)
  * followed by base32 characters; secrets are 40 base64-ish characters.
  */
 import { randomBytes } from 'node:crypto';
@@ -14,7 +15,7 @@ function base32(n: number): string {
   return out;
 }
 
-export type IdPrefix = 'AIDA' | 'AROA' | 'ANPA' | 'AKIA' | 'ASIA';
+export type IdPrefix = 'AIDA' | 'AROA' | 'ANPA' | 'AIPA' | 'AKIA' | 'ASIA';
 
 /** Entity ids are 21 characters; access key ids 20. */
 export const newId = (prefix: IdPrefix): string => prefix + base32(prefix === 'AKIA' || prefix === 'ASIA' ? 16 : 17);

@@ -14,6 +14,7 @@ import { createGuard, type AuthHook, type Guard } from './guard.js';
 import { Iam, type AuthMode, type ExecutionRoleMode, type ExecutionRoleResult } from './iam.js';
 import { authorizeInvoke, type InvokeAuthorization } from './invoke.js';
 import { createIamService, iamAuthHook } from './service.js';
+import type { LogFn } from '../server/logger.js';
 
 export { Iam, API_GATEWAY_TRUST_POLICY, CALLER_CREDENTIALS_ARN, type ExecutionRoleResult } from './iam.js';
 export type { Identity, AuthzResult } from './authorizer.js';
@@ -38,7 +39,7 @@ export interface IamConfig {
 }
 
 export interface IamDeps {
-  readonly log?: (line: string) => void;
+  readonly log?: LogFn;
   /** Clock override for tests. */
   readonly now?: () => number;
 }
@@ -74,7 +75,7 @@ export interface IamRuntime {
 
 export async function startIam(config: IamConfig, documents: DocumentStore, deps: IamDeps = {}): Promise<IamRuntime> {
   const log = deps.log ?? (() => {});
-  const onInternalError = (e: unknown): void => log(`iam: error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  const onInternalError = (e: unknown): void => log(`iam: error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`, 'error');
   const rootCredentials =
     config.rootAccessKeyId && config.rootSecretAccessKey
       ? { accessKeyId: config.rootAccessKeyId, secretAccessKey: config.rootSecretAccessKey }

@@ -2,13 +2,19 @@
  * The AWS managed policies Sluice ships, with the documents, ARNs, version ids
  * and dates AWS publishes for them (AWS Managed Policy Reference Guide).
  * They live under the `aws` account and cannot be changed or deleted.
+ * A few small ones are written out below; the rest (among them ReadOnlyAccess,
+ * about 90 KB) are kept in models/aws-managed-policies.json, with provenance.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 export interface AwsManagedPolicy {
   readonly policyName: string;
   readonly arn: string;
   readonly policyId: string;
-  readonly path: '/';
+  /** `/`, or e.g. `/service-role/` (AmazonAPIGatewayPushToCloudWatchLogs). */
+  readonly path: string;
   readonly description: string;
   readonly defaultVersionId: string;
   readonly createDate: number;
@@ -58,6 +64,45 @@ export const AWS_MANAGED_POLICIES: readonly AwsManagedPolicy[] = [
     [{ Effect: 'Allow', Action: ['apigateway:*'], Resource: 'arn:aws:apigateway:*::/*' }]),
 ];
 
-const byArn = new Map(AWS_MANAGED_POLICIES.map((p) => [p.arn, p]));
+interface StoredPolicy {
+  readonly policyName: string;
+  readonly path: string;
+  readonly description: string;
+  readonly defaultVersionId: string;
+  readonly createDate: string;
+  readonly updateDate: string;
+  readonly document: unknown;
+}
+
+/** A stable stand-in policy id (ANPA + 17), derived from the name, for policies whose id AWS does not publish. */
+function standInId(name: string): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const bytes = createHash('sha256').update(name).digest();
+  let id = 'ANPA';
+  for (let i = 0; i < 17; i++) id += alphabet[bytes[i]! % alphabet.length];
+  return id;
+}
+
+function loadStored(): AwsManagedPolicy[] {
+  const file = fileURLToPath(new URL('../../../models/aws-managed-policies.json', import.meta.url));
+  const { policies } = JSON.parse(readFileSync(file, 'utf8')) as { policies: StoredPolicy[] };
+  return policies.map((p) => ({
+    policyName: p.policyName,
+    arn: `arn:aws:iam::aws:policy${p.path}${p.policyName}`,
+    policyId: standInId(p.policyName),
+    path: p.path,
+    description: p.description,
+    defaultVersionId: p.defaultVersionId,
+    createDate: Date.parse(p.createDate),
+    updateDate: Date.parse(p.updateDate),
+    document: JSON.stringify(p.document, null, 2),
+  }));
+}
+
+/** Every AWS managed policy Sluice knows, by name. */
+export const ALL_AWS_MANAGED_POLICIES: readonly AwsManagedPolicy[] = [...AWS_MANAGED_POLICIES, ...loadStored()]
+  .sort((a, b) => (a.policyName < b.policyName ? -1 : 1));
+
+const byArn = new Map(ALL_AWS_MANAGED_POLICIES.map((p) => [p.arn, p]));
 
 export const awsManagedPolicy = (arn: string): AwsManagedPolicy | undefined => byArn.get(arn);

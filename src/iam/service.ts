@@ -6,6 +6,7 @@ import { loadServiceModel } from '../protocol/model.js';
 import { handleQuery, queryAction, queryErrorResponse, type QueryHandler, type QueryService } from '../protocol/query.js';
 import type { Service, SluiceRequest } from '../server/types.js';
 import * as a from './actions.js';
+import * as x from './iac-actions.js';
 import type { AccessControl } from './access.js';
 import type { AuthHook } from './guard.js';
 import type { Iam } from './iam.js';
@@ -52,6 +53,27 @@ const ACTIONS: Record<string, Action> = {
   GetUserPolicy: a.getUserPolicy,
   ListUserPolicies: a.listUserPolicies,
   DeleteUserPolicy: a.deleteUserPolicy,
+  // What IaC tools call besides (iac-actions.ts).
+  CreateInstanceProfile: x.createInstanceProfile,
+  GetInstanceProfile: x.getInstanceProfile,
+  DeleteInstanceProfile: x.deleteInstanceProfile,
+  ListInstanceProfiles: x.listInstanceProfiles,
+  ListInstanceProfilesForRole: x.listInstanceProfilesForRole,
+  AddRoleToInstanceProfile: x.addRoleToInstanceProfile,
+  RemoveRoleFromInstanceProfile: x.removeRoleFromInstanceProfile,
+  TagRole: x.tagRole,
+  UntagRole: x.untagRole,
+  ListRoleTags: x.listRoleTags,
+  TagUser: x.tagUser,
+  UntagUser: x.untagUser,
+  ListUserTags: x.listUserTags,
+  UpdateRole: x.updateRole,
+  UpdateRoleDescription: x.updateRoleDescription,
+  ListPolicyVersions: x.listPolicyVersions,
+  CreatePolicyVersion: x.createPolicyVersion,
+  SetDefaultPolicyVersion: x.setDefaultPolicyVersion,
+  DeletePolicyVersion: x.deletePolicyVersion,
+  GetAccountAuthorizationDetails: x.getAccountAuthorizationDetails,
 };
 
 /** Whether a request is addressed to IAM: signed for `iam`, or a Query call of IAM's version. */

@@ -9,6 +9,7 @@
  */
 import { isRevisionConflict, type DocumentChange, type DocumentStore } from '../store/documents.js';
 import { awsManagedPolicy } from './managed-policies.js';
+import type { LogFn } from '../server/logger.js';
 
 export interface Tag {
   readonly Key: string;
@@ -59,6 +60,19 @@ export interface CustomerPolicyEntity {
   readonly defaultVersionId: string;
   readonly versions: readonly PolicyVersionEntity[];
   readonly tags: readonly Tag[];
+  /** The number the next CreatePolicyVersion takes (IAM never reuses a version id); absent = one past the highest. */
+  readonly nextVersionNumber?: number;
+}
+
+export interface InstanceProfileEntity {
+  readonly instanceProfileName: string;
+  readonly instanceProfileId: string;
+  readonly path: string;
+  readonly arn: string;
+  readonly createDate: number;
+  /** Role names (IAM allows one). */
+  readonly roles: readonly string[];
+  readonly tags: readonly Tag[];
 }
 
 export type KeyOwner = { readonly kind: 'user'; readonly userName: string } | { readonly kind: 'root' };
@@ -84,6 +98,7 @@ const KIND = {
   role: 'iam.role',
   policy: 'iam.policy',
   key: 'iam.access-key',
+  instanceProfile: 'iam.instance-profile',
   secret: 'iam.secret',
 } as const;
 
@@ -97,6 +112,8 @@ export class IamStore {
   /** Customer managed policies by ARN. */
   readonly policies = new Map<string, CustomerPolicyEntity>();
   readonly accessKeys = new Map<string, AccessKeyEntity>();
+  /** By lower-cased name. */
+  readonly instanceProfiles = new Map<string, InstanceProfileEntity>();
   /** Bumped on every change, so derived caches know when to drop. */
   generation = 0;
   private queue: Promise<void> = Promise.resolve();
@@ -104,7 +121,7 @@ export class IamStore {
   private constructor(private readonly docs: DocumentStore) {}
 
   /** Loads every entity; one that is malformed is reported, set aside, and left out. */
-  static async load(docs: DocumentStore, log: (line: string) => void = () => {}): Promise<IamStore> {
+  static async load(docs: DocumentStore, log: LogFn = () => {}): Promise<IamStore> {
     const s = new IamStore(docs);
     const each = async <T>(kind: string, problem: (doc: T) => string | undefined, add: (doc: T) => void): Promise<void> => {
       for (const { id, doc } of await docs.list<T>(kind)) {
@@ -113,7 +130,7 @@ export class IamStore {
           add(doc);
           continue;
         }
-        log(`iam: ${kind} ${JSON.stringify(id)} could not be loaded: ${bad}; it was set aside (kind quarantine:${kind})`);
+        log(`iam: ${kind} ${JSON.stringify(id)} could not be loaded: ${bad}; it was set aside (kind quarantine:${kind})`, 'error');
         await docs.quarantine(kind, id, bad);
       }
     };
@@ -129,6 +146,7 @@ export class IamStore {
     await each<AccessKeyEntity>(KIND.key, (k) => (typeof k.accessKeyId !== 'string' || typeof k.secretAccessKey !== 'string' || !k.owner ? 'no key id, secret or owner' : undefined), (k) => s.accessKeys.set(k.accessKeyId, k));
     // Other nodes' changes (cluster mode): the change feed keeps these maps current.
     docs.watch((c) => s.applyChange(c));
+    await each<InstanceProfileEntity>(KIND.instanceProfile, (p) => (typeof p.instanceProfileName !== 'string' || typeof p.arn !== 'string' || !isStringArray(p.roles) || !Array.isArray(p.tags) ? 'no name, ARN, roles or tags' : undefined), (p) => s.instanceProfiles.set(lower(p.instanceProfileName), p));
     return s;
   }
 
@@ -138,6 +156,7 @@ export class IamStore {
   private applyChange(c: DocumentChange): void {
     const maps: Record<string, Map<string, unknown> | undefined> = {
       [KIND.user]: this.users, [KIND.role]: this.roles, [KIND.policy]: this.policies, [KIND.key]: this.accessKeys,
+      [KIND.instanceProfile]: this.instanceProfiles,
     };
     const map = maps[c.kind];
     if (!map || this.writing.has(`${c.kind}|${c.id}`)) return;
@@ -197,6 +216,16 @@ export class IamStore {
   deleteAccessKey(id: string): Promise<void> {
     this.accessKeys.delete(id);
     return this.persist(() => this.docs.delete(KIND.key, id), `${KIND.key}|${id}`);
+  }
+
+  instanceProfile = (name: string): InstanceProfileEntity | undefined => this.instanceProfiles.get(lower(name));
+  putInstanceProfile(p: InstanceProfileEntity): Promise<void> {
+    this.instanceProfiles.set(lower(p.instanceProfileName), p);
+    return this.persist(() => this.docs.put(KIND.instanceProfile, lower(p.instanceProfileName), p), `${KIND.instanceProfile}|${lower(p.instanceProfileName)}`);
+  }
+  deleteInstanceProfile(name: string): Promise<void> {
+    this.instanceProfiles.delete(lower(name));
+    return this.persist(() => this.docs.delete(KIND.instanceProfile, lower(name)), `${KIND.instanceProfile}|${lower(name)}`);
   }
 
   /** Small secrets (session-token key, generated root credentials). */

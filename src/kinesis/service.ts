@@ -29,6 +29,7 @@ import { ShardNotifier } from './notifier.js';
 import { Subscriptions } from './subscriptions.js';
 import { StreamRegistry, type Account, type Delays } from './streams.js';
 import { consumerOf, streamOf, TargetResolver, type ConsumerRef, type KinesisTarget, type StreamRef } from './targets.js';
+import type { LogFn } from '../server/logger.js';
 
 export { kinesisModel };
 const TARGET_PREFIX = `${kinesisModel.metadata.targetPrefix}.`;
@@ -43,7 +44,7 @@ export interface KinesisOptions extends Account, Delays {
   readonly limits?: LimitsOptions;
   readonly onInternalError?: (e: unknown) => void;
   /** The server's log, for problems with stored state and background work. */
-  readonly log?: (line: string) => void;
+  readonly log?: LogFn;
   /** Where CloudWatch's Kinesis metrics are counted; absent = nowhere. */
   readonly metrics?: KinesisMetrics;
 }
@@ -71,7 +72,7 @@ function handlersFor(ctx: KinesisContext): Record<string, Handler> {
     PutRecord: onStream((i, s) => records.putRecord(ctx, i, s)),
     PutRecords: onStream((i, s) => records.putRecords(ctx, i, s)),
     GetShardIterator: onStream((i, s) => records.getShardIterator(ctx, i, s)),
-    GetRecords: (i, c) => records.getRecords(ctx, i, c.target.kind === 'iterator' ? c.target.iterator : undefined),
+    GetRecords: (i, c) => records.getRecords(ctx, i, c.target.kind === 'iterator' ? c.target.iterator : undefined, c.request.answerRoom),
     AddTagsToStream: onStream((i, s) => tags.addTagsToStream(ctx, i, s)),
     RemoveTagsFromStream: onStream((i, s) => tags.removeTagsFromStream(ctx, i, s)),
     ListTagsForStream: onStream((i, s) => tags.listTagsForStream(ctx, i, s)),

@@ -9,6 +9,7 @@ import type { StreamStore } from '../store/stream-store.js';
 import { formatSequence } from './sequence.js';
 import { pendingChangeProblem, streamDocProblem } from './stream-doc.js';
 import { shardIdOf } from './shard-ids.js';
+import type { LogFn } from '../server/logger.js';
 
 export type StreamStatus = 'CREATING' | 'ACTIVE' | 'UPDATING' | 'DELETING';
 export type StreamMode = 'PROVISIONED' | 'ON_DEMAND';
@@ -107,7 +108,7 @@ export class StreamRegistry {
   ) {}
 
   /** Where problems with stored state and background work are reported. */
-  log: (line: string) => void = () => {};
+  log: LogFn = () => {};
 
   /**
    * Loads persisted streams and resumes any transition that was under way. A
@@ -123,7 +124,7 @@ export class StreamRegistry {
     for (const { id, doc, revision } of await this.documents.listVersioned<StreamMeta>(KIND)) {
       const problem = streamDocProblem(doc);
       if (problem) {
-        this.log(`kinesis: stream ${JSON.stringify(id)} could not be loaded: ${problem}; its document was set aside (kind quarantine:${KIND}), the rest of the server starts`);
+        this.log(`kinesis: stream ${JSON.stringify(id)} could not be loaded: ${problem}; its document was set aside (kind quarantine:${KIND}), the rest of the server starts`, 'error');
         await this.documents.quarantine(KIND, id, problem);
         continue;
       }
@@ -131,9 +132,9 @@ export class StreamRegistry {
       if (doc.pending) {
         const bad = pendingChangeProblem(doc.pending, new Set(doc.shards.map((sh) => sh.index)), shardLimit);
         if (bad) {
-          this.log(`kinesis: stream ${doc.name}: the reshard it was waiting for was dropped: ${bad}`);
+          this.log(`kinesis: stream ${doc.name}: the reshard it was waiting for was dropped: ${bad}`, 'warn');
           delete doc.pending;
-          await this.save(doc).catch((e: unknown) => this.log(`kinesis: stream ${doc.name} could not be saved: ${String(e)}`));
+          await this.save(doc).catch((e: unknown) => this.log(`kinesis: stream ${doc.name} could not be saved: ${String(e)}`, 'error'));
         }
       }
     }
@@ -164,7 +165,7 @@ export class StreamRegistry {
     if (c.doc === undefined) return this.forget(c.id, c.revision);
     const problem = streamDocProblem(c.doc);
     if (problem) {
-      this.log(`kinesis: stream ${JSON.stringify(c.id)} changed to a document that cannot be served (${problem}); the previous state is kept`);
+      this.log(`kinesis: stream ${JSON.stringify(c.id)} changed to a document that cannot be served (${problem}); the previous state is kept`, 'warn');
       return;
     }
     this.adopt(c.doc as StreamMeta, c.revision);
@@ -360,7 +361,7 @@ export class StreamRegistry {
       return;
     }
     const meta = this.streams.get(name);
-    this.log(`kinesis: stream ${name}: ${meta?.status ?? 'its transition'} could not finish (${e instanceof Error ? e.message : String(e)}); ${isStoreUnavailable(e) ? 'trying again' : 'the change was dropped'}`);
+    this.log(`kinesis: stream ${name}: ${meta?.status ?? 'its transition'} could not finish (${e instanceof Error ? e.message : String(e)}); ${isStoreUnavailable(e) ? 'trying again' : 'the change was dropped'}`, 'error');
     if (!meta || meta.status === 'DELETING' || meta.status === 'ACTIVE' || isStoreUnavailable(e)) {
       if (meta && meta.status !== 'ACTIVE') this.scheduleTransition(name, 1000);
       return;
@@ -369,7 +370,7 @@ export class StreamRegistry {
     meta.status = 'ACTIVE';
     delete meta.statusUntilMs;
     this.save(meta).catch((err: unknown) => {
-      if (!isRevisionConflict(err)) this.log(`kinesis: stream ${name} could not be saved: ${String(err)}`);
+      if (!isRevisionConflict(err)) this.log(`kinesis: stream ${name} could not be saved: ${String(err)}`, 'error');
     });
   }
 

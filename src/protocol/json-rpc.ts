@@ -14,6 +14,7 @@ import type { ServiceModel } from './model.js';
 import { answerBuffers } from './buffer-pool.js';
 import { jsonWriter } from './json-writer.js';
 import { parseInput, validateInput, type WireFormat } from './shapes.js';
+import { noteRequest } from '../server/request-facts.js';
 import type { SluiceRequest, SluiceResponse, StreamingBody } from '../server/types.js';
 
 export interface CallContext<T = unknown> {
@@ -88,6 +89,7 @@ export async function handleJsonRpc<T>(service: JsonRpcService<T>, req: SluiceRe
   const format = formatOf(rawType) ?? 'json';
   const contentType = format === 'cbor' ? CBOR_TYPE : rawType === 'application/json' ? 'application/json' : 'application/x-amz-json-1.1';
   const name = operationName(req, model.metadata.targetPrefix ?? '');
+  if (name !== undefined) noteRequest(req, { operation: name });
   const operation = name !== undefined && Object.hasOwn(model.operations, name) ? model.operations[name] : undefined;
   const handler = name !== undefined && operation ? service.handlers[name] : undefined;
   try {

@@ -12,6 +12,7 @@ import { integerFromText } from './numbers.js';
 import { validateInput } from './shapes.js';
 import { element, escapeAttribute, textElement } from './xml.js';
 import type { SluiceRequest, SluiceResponse } from '../server/types.js';
+import { noteRequest } from '../server/request-facts.js';
 
 /** The Query-only parts of a model the shared types leave out. */
 interface QueryMemberRef extends MemberRef {
@@ -264,6 +265,7 @@ export async function handleQuery<T>(service: QueryService<T>, req: SluiceReques
     if (params.overflow) throw new AwsError('MalformedInput', `The request has more than ${MAX_QUERY_PARAMETERS} parameters.`, 400);
     const action = params.get('Action');
     if (!action) throw new AwsError('MissingAction', 'Missing Action', 400);
+    noteRequest(req, { operation: action });
     const operation = Object.hasOwn(model.operations, action) ? (model.operations[action] as QueryOperation) : undefined;
     if (!operation) {
       throw new AwsError('InvalidAction', `Could not find operation ${action} for version ${model.metadata.apiVersion}`, 400);

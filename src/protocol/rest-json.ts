@@ -9,6 +9,7 @@
  * locations its shape names. A service is a plain table of typed operations.
  */
 import type { SluiceRequest, SluiceResponse } from '../server/types.js';
+import { noteRequest } from '../server/request-facts.js';
 import { AwsError, isAwsError } from './errors.js';
 import type { MemberRef, Operation, ServiceModel, Shape } from './model.js';
 import { scanJson } from './json-scan.js';
@@ -383,6 +384,7 @@ export async function handleRestJson<T>(service: RestJsonService<T>, router: Res
     const match = router.match(req.method, req.path, req.query);
     if (!match) throw new AwsError('UnknownOperationException', `No operation matches ${req.method} ${req.path}`, 404);
     const name = match.operation.name;
+    noteRequest(req, { operation: name });
     let input: Record<string, unknown>;
     try {
       input = parseInput(model, match.operation, match, req);

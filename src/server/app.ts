@@ -8,8 +8,11 @@ import { createKinesisService, kinesisAuthHook, type KinesisService } from '../k
 import { openStore, type StoreBackend } from '../store/backend.js';
 import type { SluiceConfig } from './config.js';
 import { createDispatcher } from './dispatcher.js';
-import { createHttpServer } from './http.js';
+import { createHttpServer, type TransportStats } from './http.js';
 import { createInternalService, type DeployedApi } from './internal.js';
+import { openLogFile, type LogFile } from './log-file.js';
+import { createLogger, type LogFn, type Logger, type LogSink } from './logger.js';
+import { withRequestLog } from './request-log.js';
 import type { Handler, Service, SluiceRequest, SluiceResponse } from './types.js';
 import { applyInit, InitError, readInitFile, streamsFromList, type InitSpec } from './init.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -28,33 +31,44 @@ export interface Sluice {
   readonly iam: IamRuntime;
   /** apigateway: REST APIs (current states, deployments, stages), execution logs and TestInvoke-style runs. */
   readonly apiGateway: ApiGateway;
+  /** Where this server logs (the CLI logs its banner through it). */
+  readonly logger: Logger;
   deployedApis(): readonly DeployedApi[];
+  /** Open connections and answer bytes held for slow readers (docs/limits.md). */
+  transportStats(): TransportStats;
   /** Finishes in-flight requests, flushes and closes storage. */
   close(): Promise<void>;
 }
 
 export interface StartOptions {
-  readonly log?: (line: string) => void;
+  /** Receives each log line, formatted as config.logFormat says, at config.logLevel and above. */
+  readonly log?: LogSink;
+  /** Used as it is, instead of one made from `log` and the config. */
+  readonly logger?: Logger;
 }
 
 export async function startSluice(config: SluiceConfig, options: StartOptions = {}): Promise<Sluice> {
   // iam: refuse to expose an unauthenticated server beyond loopback (unless --insecure).
   const auth = config.auth ?? 'off';
   checkListenPolicy({ host: config.host, auth, insecure: config.insecure ?? false });
+  const logger = options.logger ?? createLogger({ level: config.logLevel ?? 'info', format: config.logFormat ?? 'text', ...(options.log ? { sink: options.log } : {}) });
+  // Opened first: a path that can't be written stops the start before anything else is opened.
+  const accessLog = config.accessLog ? openLogFile(config.accessLog, (e) => logger.error(`access log ${config.accessLog}: ${e.message}; no more lines are written to it`)) : undefined;
   const spec = config.store ?? { kind: 'sqlite' as const };
   let store: StoreBackend;
   try {
     store = await openStore(spec, config.dataDir, version);
   } catch (e) {
+    await accessLog?.close();
     throw config.dataDir === undefined || spec.kind !== 'sqlite' ? e : dataDirFailure(e, config.dataDir);
   }
   // Whatever fails during start-up (a bad --api file, a port in use) must not leave storage open.
   let kinesisOpened: KinesisService | undefined;
   try {
-    const log = options.log ?? (() => {});
+    const log: LogFn = logger.line;
     const metrics = createMetrics();
-    for (const w of store.warnings) log(w);
-    store.setReporter(log);
+    for (const w of store.warnings) log(w, 'warn');
+    store.setReporter((line) => log(line, 'error'));
     if (store.kind === 'nats') log(`store: NATS JetStream cluster (node ${store.node})`);
     // iam: IAM and STS services, the SigV4 guard every routed request passes, the example's execution role.
     const iam = await startIam({ ...config, auth, iam: config.iam ?? 'enforce' }, store.documents, { log });
@@ -65,17 +79,26 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
       store.wakeups,
     );
     iam.addHook('kinesis', kinesisAuthHook());
-    return await assemble(config, options, store, iam, kinesisOpened, metrics);
+    return await assemble(config, { logger, accessLog }, store, iam, kinesisOpened, metrics);
   } catch (e) {
     kinesisOpened?.close();
     await store.close();
+    await accessLog?.close();
     throw e;
   }
 }
 
-async function assemble(config: SluiceConfig, options: StartOptions, store: StoreBackend, iam: IamRuntime, kinesis: KinesisService, metrics: Metrics): Promise<Sluice> {
-  const log = options.log ?? (() => {});
-  const logError = (e: unknown): void => log(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+async function assemble(
+  config: SluiceConfig,
+  logs: { logger: Logger; accessLog: LogFile | undefined },
+  store: StoreBackend,
+  iam: IamRuntime,
+  kinesis: KinesisService,
+  metrics: Metrics,
+): Promise<Sluice> {
+  const { logger, accessLog } = logs;
+  const log = logger.line;
+  const logError = (e: unknown): void => log(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`, 'error');
   const auth = config.auth ?? 'off';
 
   const services: Service[] = [...iam.services];
@@ -92,7 +115,17 @@ async function assemble(config: SluiceConfig, options: StartOptions, store: Stor
     assumeExecutionRole: (roleArn, caller) => iam.assumeExecutionRole(roleArn, caller as Identity | undefined),
     bindIdentity: (req, identity) => bindIdentity(req, identity as Identity),
   };
-  const apiGateway = await createApiGateway({ config, documents: store.documents, dispatch, log, security, access: iam.access, metrics: metrics.gateway });
+  // UpdateAccount's CloudWatch role: API Gateway must be able to assume it, and it must allow logging.
+  const roles = {
+    canActAs(roleArn: string, actions: readonly string[]): boolean {
+      const assumed = iam.assumeExecutionRole(roleArn);
+      return assumed.ok && actions.every((action) => iam.authorize(assumed.identity, action, '*').allowed);
+    },
+  };
+  const apiGateway = await createApiGateway({
+    config, documents: store.documents, dispatch, log, logger, security, access: iam.access, roles, metrics: metrics.gateway,
+    ...(accessLog ? { accessLog: (line: string) => accessLog.write(line) } : {}),
+  });
   // The runtime first: invoke URLs live under /restapis/{id}/{stage}/_user_request_ too.
   services.push(apiGateway.service, apiGateway.management);
   iam.addHook(apiGateway.management.name, managementAuthHook());
@@ -103,7 +136,8 @@ async function assemble(config: SluiceConfig, options: StartOptions, store: Stor
   // Declared start-up state, before the port opens: clients never see it half made.
   await applyStartupState(config, { iam, apiGateway, dispatch, log });
 
-  const server = createHttpServer(dispatch, logError);
+  // Only requests from the network are logged: API Gateway's in-process calls belong to their invocation.
+  const server = createHttpServer(config.logRequests ? withRequestLog(dispatch, logger) : dispatch, { limits: config, onError: logError, log: (line: string) => log(line, 'warn') });
   let port: number;
   try {
     port = await server.listen(config.port, config.host);
@@ -122,12 +156,15 @@ async function assemble(config: SluiceConfig, options: StartOptions, store: Stor
     kinesis,
     iam,
     apiGateway,
+    logger,
     deployedApis: () => deployedApis(),
+    transportStats: () => server.stats(),
     close() {
       closing ??= (async () => {
         await server.close();
         kinesis.close();
         await store.close();
+        await accessLog?.close();
       })();
       return closing;
     },
@@ -150,7 +187,7 @@ function unavailable(req: SluiceRequest): SluiceResponse {
 /** --init and SLUICE_INIT_STREAMS: created through the public APIs, as the account root. */
 async function applyStartupState(
   config: SluiceConfig,
-  deps: { iam: IamRuntime; apiGateway: ApiGateway; dispatch: Handler; log: (line: string) => void },
+  deps: { iam: IamRuntime; apiGateway: ApiGateway; dispatch: Handler; log: LogFn },
 ): Promise<void> {
   const specs: Array<{ spec: InitSpec; baseDir: string }> = [];
   if (config.initStreams) specs.push({ spec: { streams: streamsFromList(config.initStreams) }, baseDir: process.cwd() });

@@ -1,7 +1,9 @@
 import type { StoreSpec } from '../store/backend.js';
+import type { LogFormat, LogLevel } from './logger.js';
+import { defaultTransportLimits, type TransportLimits } from './transport-limits.js';
 
 /** Everything `sluice start` can be told, resolved from flags, SLUICE_* variables and defaults. */
-export interface SluiceConfig {
+export interface SluiceConfig extends TransportLimits {
   readonly port: number;
   readonly host: string;
   /** Absent when running in memory. */
@@ -19,8 +21,14 @@ export interface SluiceConfig {
   readonly stage: string;
   /** Remote endpoint for AWS integrations; absent = this process. */
   readonly awsEndpoint: string | undefined;
-  /** Print a line per request. */
+  /** Log a `request` record per request (at info). */
   readonly logRequests: boolean;
+  /** The least severe records logged. */
+  readonly logLevel: LogLevel;
+  /** text: for people; json: one JSON object a line. */
+  readonly logFormat: LogFormat;
+  /** Append stages' access-log lines to this file instead of the server log. */
+  readonly accessLog?: string | undefined;
   /** Enforce Kinesis's per-shard throughput and control-plane rate limits. */
   readonly enforceLimits: boolean;
   /** Probability (0..1) that a Kinesis call, or a record in PutRecords, is throttled. */
@@ -59,10 +67,14 @@ export const defaultConfig: SluiceConfig = {
   stage: 'test',
   awsEndpoint: undefined,
   logRequests: false,
+  logLevel: 'info',
+  logFormat: 'text',
   enforceLimits: false,
   faultRate: 0,
   latencyMs: 0,
   auth: 'off',
   iam: 'enforce',
   insecure: false,
+  // Connection limits and timeouts of the HTTP/1.1 + HTTP/2 transport (src/server/transport-limits.ts).
+  ...defaultTransportLimits,
 };

@@ -1,4 +1,5 @@
 /** Routes each request to the first service that claims it. */
+import { noteRequest } from './request-facts.js';
 import type { Handler, Service, SluiceRequest, SluiceResponse } from './types.js';
 
 function notRouted(req: SluiceRequest): SluiceResponse {
@@ -12,8 +13,10 @@ function notRouted(req: SluiceRequest): SluiceResponse {
 }
 
 /**
- * `guard` (iam: src/iam/guard.ts) authenticates and authorizes a request for
- * the service that claimed it, answering it when it must be refused.
+ * `guard` (iam: src/iam/guard.ts) authenticates a request for the service that
+ * claimed it (the signature, from headers and the payload hash), answering it
+ * when it must be refused, before the service decodes its body. Authorization
+ * comes later, in each protocol's hook, once the target resource is known.
  */
 export type DispatchGuard = (serviceName: string, req: SluiceRequest) => Promise<SluiceResponse | undefined>;
 
@@ -21,6 +24,7 @@ export function createDispatcher(services: () => readonly Service[], guard?: Dis
   return async (req) => {
     for (const s of services()) {
       if (!s.matches(req)) continue;
+      noteRequest(req, { service: s.name });
       const refused = guard ? await guard(s.name, req) : undefined;
       return refused ?? s.handle(req);
     }

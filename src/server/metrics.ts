@@ -145,14 +145,27 @@ export function createMetrics(): Metrics {
     latency: histogram('apigateway_Latency', 'Time from request to response, ms (CloudWatch Latency)', A),
     integrationLatency: histogram('apigateway_IntegrationLatency', 'Time the integration took, ms (CloudWatch IntegrationLatency)', A),
   };
+  // Detailed metrics: the same five, per method, only for methods whose stage settings enable them (CloudWatch's
+  // ApiName, Method, Resource, Stage dimensions).
+  const AM = ['ApiName', 'Method', 'Resource', 'Stage'];
+  const gm = {
+    count: counter('apigateway_method_Count', 'Requests to a method (CloudWatch Count, detailed metrics)', AM),
+    e4: counter('apigateway_method_4XXError', 'Client errors of a method (CloudWatch 4XXError, detailed metrics)', AM),
+    e5: counter('apigateway_method_5XXError', 'Server errors of a method (CloudWatch 5XXError, detailed metrics)', AM),
+    latency: histogram('apigateway_method_Latency', 'Time from request to response of a method, ms (CloudWatch Latency, detailed metrics)', AM),
+    integrationLatency: histogram('apigateway_method_IntegrationLatency', 'Time the integration of a method took, ms (CloudWatch IntegrationLatency, detailed metrics)', AM),
+  };
+  const countRequest = (m: typeof g, l: Record<string, string>, status: number, latencyMs: number, integrationLatencyMs: number | undefined): void => {
+    m.count.inc(l);
+    if (status >= 400 && status < 500) m.e4.inc(l);
+    if (status >= 500) m.e5.inc(l);
+    m.latency.observe(l, latencyMs);
+    if (integrationLatencyMs !== undefined) m.integrationLatency.observe(l, integrationLatencyMs);
+  };
   const gateway: GatewayMetrics = {
-    request(apiName, stage, status, latencyMs, integrationLatencyMs) {
-      const l = { ApiName: apiName, Stage: stage };
-      g.count.inc(l);
-      if (status >= 400 && status < 500) g.e4.inc(l);
-      if (status >= 500) g.e5.inc(l);
-      g.latency.observe(l, latencyMs);
-      if (integrationLatencyMs !== undefined) g.integrationLatency.observe(l, integrationLatencyMs);
+    request(apiName, stage, status, latencyMs, integrationLatencyMs, method) {
+      countRequest(g, { ApiName: apiName, Stage: stage }, status, latencyMs, integrationLatencyMs);
+      if (method) countRequest(gm, { ApiName: apiName, Method: method.httpMethod, Resource: method.resource, Stage: stage }, status, latencyMs, integrationLatencyMs);
     },
   };
 

@@ -24,6 +24,13 @@ export interface SluiceRequest {
   readonly scheme: 'http' | 'https';
   /** Raw request for services that stream (SubscribeToShard); absent in-process. */
   readonly stream?: unknown;
+  /**
+   * Answer bytes the transport can still hold for this client before it has
+   * to refuse (its bound on what slow readers pin, docs/limits.md). A service
+   * that may answer with less, as GetRecords may, stays under it rather than
+   * building an answer that is refused. Absent in-process.
+   */
+  readonly answerRoom?: number;
 }
 
 /** A body that is written as it is produced (event streams). */

@@ -7,8 +7,11 @@
  * Service Authorization Reference maps the operations:
  *  - every role a call makes API Gateway act as (an integration's
  *    `credentials`, set by PutIntegration, UpdateIntegration, ImportRestApi,
- *    PutRestApi, or copied by CreateRestApi's cloneFrom) needs `iam:PassRole`
- *    on that role, with `iam:PassedToService` = apigateway.amazonaws.com;
+ *    PutRestApi, or copied by CreateRestApi's cloneFrom; an authorizer's
+ *    `authorizerCredentials`, set by CreateAuthorizer, UpdateAuthorizer or an
+ *    import; the account's `cloudwatchRoleArn`, set by UpdateAccount) needs
+ *    `iam:PassRole` on that role, with `iam:PassedToService` =
+ *    apigateway.amazonaws.com;
  *  - a call that sets an API's resource policy needs
  *    `apigateway:UpdateRestApiPolicy` on the API;
  *  - cloneFrom reads the source API, which needs `apigateway:GET` on it.
@@ -40,9 +43,10 @@ export function resourcePath(requestUri: string, labels: Readonly<Record<string,
   return path.replace(/\{([^}+]+)\+?\}/g, (_m, name: string) => encodeURIComponent(labels[name] ?? ''));
 }
 
-/** Every role the integrations of an API name as credentials. */
+/** Every role the integrations and authorizers of an API name as credentials. */
 export function credentialsOf(api: RestApi): string[] {
   const roles = new Set<string>();
+  for (const a of Object.values(api.authorizers ?? {})) if (a.authorizerCredentials) roles.add(a.authorizerCredentials);
   for (const r of Object.values(api.resources)) {
     for (const m of Object.values(r.resourceMethods)) {
       const i = m?.methodIntegration;
@@ -55,9 +59,9 @@ export function credentialsOf(api: RestApi): string[] {
 const passRole = (roles: Iterable<string>): Permission[] =>
   [...roles].filter((r) => r !== CALLER_CREDENTIALS).map((resource) => ({ action: 'iam:PassRole', resource, context: PASSED_TO }));
 
-/** Roles a patch sets as credentials (`/credentials` added or replaced). */
-function patchedCredentials(ops: readonly PatchOperation[] | undefined): string[] {
-  return (ops ?? []).filter((o) => o.path === '/credentials' && (o.op === 'add' || o.op === 'replace') && typeof o.value === 'string').map((o) => o.value!);
+/** Roles a patch sets at `path` (`/credentials`, `/authorizerCredentials`, `/cloudwatchRoleArn`, added or replaced). */
+function patchedCredentials(ops: readonly PatchOperation[] | undefined, path = '/credentials'): string[] {
+  return (ops ?? []).filter((o) => o.path === path && (o.op === 'add' || o.op === 'replace') && typeof o.value === 'string' && o.value !== '').map((o) => o.value!);
 }
 
 const setsPolicy = (ops: readonly PatchOperation[] | undefined): boolean => (ops ?? []).some((o) => o.path === '/policy');
@@ -93,6 +97,9 @@ export function managementAuthorizer(ctx: ManagementContext, access: AccessContr
 
     if (name === 'PutIntegration' && typeof input['credentials'] === 'string') permissions.push(...passRole([input['credentials']]));
     if (name === 'UpdateIntegration') permissions.push(...passRole(patchedCredentials(patches)));
+    if (name === 'CreateAuthorizer' && typeof input['authorizerCredentials'] === 'string') permissions.push(...passRole([input['authorizerCredentials']]));
+    if (name === 'UpdateAuthorizer') permissions.push(...passRole(patchedCredentials(patches, '/authorizerCredentials')));
+    if (name === 'UpdateAccount') permissions.push(...passRole(patchedCredentials(patches, '/cloudwatchRoleArn')));
     if (imported) {
       permissions.push(...passRole(credentialsOf(imported.api)));
       if (imported.api.policy !== undefined) permissions.push({ action: 'apigateway:UpdateRestApiPolicy', resource: restApiArn(imported.api.id) });

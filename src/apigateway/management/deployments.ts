@@ -72,6 +72,7 @@ interface CreateDeploymentInput extends ApiAddress {
 }
 
 export async function createDeployment(ctx: ManagementContext, input: CreateDeploymentInput): Promise<Record<string, unknown>> {
+  if (input.stageName === '') delete input.stageName; // Terraform sends "" for "no stage"; AWS then creates none.
   const api = await ctx.apis.require(input.restApiId);
   checkDeployable(api);
   // An empty stage name is no stage, as on AWS: Terraform's aws_api_gateway_deployment sends "" when

@@ -15,11 +15,9 @@ const RESPONSE_PARAMETER = /^method\.response\.header\.[a-zA-Z0-9._$-]+$/;
 
 const NEEDS_AUTHORIZER = ['CUSTOM', 'COGNITO_USER_POOLS'];
 
-/** Whether the method's authorizer exists (authorizers are kept by id on the API, where the API has any). */
+/** Whether the method's authorizer is one of the API's (APIs stored before authorizers were kept have none). */
 function authorizerExists(api: Draft<RestApi>, id: string | undefined): boolean {
-  if (!id) return false;
-  const authorizers = (api as unknown as { authorizers?: Record<string, unknown> }).authorizers;
-  return authorizers === undefined || Object.hasOwn(authorizers, id);
+  return id !== undefined && api.authorizers !== undefined && Object.hasOwn(api.authorizers, id);
 }
 
 /**

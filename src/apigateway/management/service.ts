@@ -12,7 +12,11 @@ import type { AuthHook } from '../../iam/guard.js';
 import { handleRestJson, restJsonError, RestRouter, type RestJsonService, type RestOperationHandler } from '../../protocol/rest-json.js';
 import type { Service, SluiceRequest } from '../../server/types.js';
 import { ApiGatewayError } from '../errors.js';
-import { getAccount } from './account.js';
+import { getAccount, updateAccount } from './account.js';
+import * as accountResources from './account-resources.js';
+import * as authorizers from './authorizers.js';
+import * as documentation from './documentation.js';
+import * as apiKeys from './api-keys.js';
 import { managementAuthorizer, type ManagementTarget } from './authorization.js';
 import type { ManagementContext } from './context.js';
 import * as deployments from './deployments.js';
@@ -26,6 +30,7 @@ import * as resources from './resources.js';
 import * as restApis from './rest-apis.js';
 import * as stages from './stages.js';
 import * as tags from './tags.js';
+import * as usagePlans from './usage-plans.js';
 import { testInvokeMethod } from './test-invoke.js';
 import { validateApiGatewayInput } from './validation.js';
 
@@ -93,6 +98,60 @@ const OPERATIONS: Record<string, Handler> = {
   UntagResource: tags.untagResource,
   GetTags: tags.getTags,
   GetAccount: getAccount,
+  UpdateAccount: updateAccount,
+  CreateAuthorizer: authorizers.createAuthorizer,
+  GetAuthorizer: authorizers.getAuthorizer,
+  GetAuthorizers: authorizers.getAuthorizers,
+  UpdateAuthorizer: authorizers.updateAuthorizer,
+  DeleteAuthorizer: authorizers.deleteAuthorizer,
+  CreateDocumentationPart: documentation.createDocumentationPart,
+  GetDocumentationPart: documentation.getDocumentationPart,
+  GetDocumentationParts: documentation.getDocumentationParts,
+  UpdateDocumentationPart: documentation.updateDocumentationPart,
+  DeleteDocumentationPart: documentation.deleteDocumentationPart,
+  ImportDocumentationParts: documentation.importDocumentationParts,
+  CreateDocumentationVersion: documentation.createDocumentationVersion,
+  GetDocumentationVersion: documentation.getDocumentationVersion,
+  GetDocumentationVersions: documentation.getDocumentationVersions,
+  UpdateDocumentationVersion: documentation.updateDocumentationVersion,
+  DeleteDocumentationVersion: documentation.deleteDocumentationVersion,
+  CreateVpcLink: accountResources.createVpcLink,
+  GetVpcLink: accountResources.getVpcLink,
+  GetVpcLinks: accountResources.getVpcLinks,
+  UpdateVpcLink: accountResources.updateVpcLink,
+  DeleteVpcLink: accountResources.deleteVpcLink,
+  GenerateClientCertificate: accountResources.generateClientCertificate,
+  GetClientCertificate: accountResources.getClientCertificate,
+  GetClientCertificates: accountResources.getClientCertificates,
+  UpdateClientCertificate: accountResources.updateClientCertificate,
+  DeleteClientCertificate: accountResources.deleteClientCertificate,
+  CreateDomainName: accountResources.createDomainName,
+  GetDomainName: accountResources.getDomainName,
+  GetDomainNames: accountResources.getDomainNames,
+  UpdateDomainName: accountResources.updateDomainName,
+  DeleteDomainName: accountResources.deleteDomainName,
+  CreateBasePathMapping: accountResources.createBasePathMapping,
+  GetBasePathMapping: accountResources.getBasePathMapping,
+  GetBasePathMappings: accountResources.getBasePathMappings,
+  UpdateBasePathMapping: accountResources.updateBasePathMapping,
+  DeleteBasePathMapping: accountResources.deleteBasePathMapping,
+  CreateApiKey: apiKeys.createApiKey,
+  GetApiKey: apiKeys.getApiKey,
+  GetApiKeys: apiKeys.getApiKeys,
+  UpdateApiKey: apiKeys.updateApiKey,
+  DeleteApiKey: apiKeys.deleteApiKey,
+  ImportApiKeys: apiKeys.importApiKeys,
+  CreateUsagePlan: usagePlans.createUsagePlan,
+  GetUsagePlan: usagePlans.getUsagePlan,
+  GetUsagePlans: usagePlans.getUsagePlans,
+  UpdateUsagePlan: usagePlans.updateUsagePlan,
+  DeleteUsagePlan: usagePlans.deleteUsagePlan,
+  CreateUsagePlanKey: usagePlans.createUsagePlanKey,
+  GetUsagePlanKey: usagePlans.getUsagePlanKey,
+  GetUsagePlanKeys: usagePlans.getUsagePlanKeys,
+  DeleteUsagePlanKey: usagePlans.deleteUsagePlanKey,
+  GetUsage: usagePlans.getUsage,
+  UpdateUsage: usagePlans.updateUsage,
 };
 
 /** The model's own error codes and statuses; handlers throw ApiGatewayError, the wire wants AwsError. */

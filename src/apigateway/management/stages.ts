@@ -121,7 +121,8 @@ function patchStageSettings(
   const key = segments.length >= 2 ? `${segments[0]!.replace(/^\//, '') || '*'}/${segments[1]}` : undefined;
   const setting = METHOD_SETTINGS[segments.slice(2).join('/')];
   if (op.op === 'replace' && key && setting && segments.length === 4) {
-    // Settings are recorded as AWS returns them; Sluice doesn't log, meter, throttle or cache per method.
+    // Settings are recorded as AWS returns them; throttling (usage/gate.ts), logging, data trace and
+    // metrics (method-settings.ts) take effect; caching is recorded only.
     const raw = op.value ?? '';
     const value = setting.type === 'boolean' ? raw === 'true' : setting.type === 'number' ? Number(raw) : raw;
     methodSettings[key] = { ...methodSettings[key], [setting.field]: value };

@@ -1,9 +1,10 @@
-/** Tags on REST APIs and stages, addressed by ARN (`arn:aws:apigateway:{region}::/restapis/{id}[/stages/{name}]`). */
+/** Tags on REST APIs and stages, addressed by ARN (`arn:aws:apigateway:{region}::/restapis/{id}[/stages/{name}]`), and on API keys and usage plans (`/apikeys/{id}`, `/usageplans/{id}`). */
 import type { Draft } from '../api-store.js';
 import { badRequest } from '../errors.js';
 import type { Stage } from '../model.js';
 import type { ManagementContext } from './context.js';
 import { requireDeployment, requireStage } from './lookups.js';
+import { withUsageTags } from './usage-plans.js';
 
 const TAGGABLE = /^arn:aws[a-z-]*:apigateway:[^:]*::\/restapis\/([^/]+)(?:\/stages\/([^/]+))?$/;
 
@@ -12,6 +13,8 @@ type TagChange = (tags: Record<string, string>) => void;
 /** Reads the tags of what `arn` names, or changes them with `change`. */
 async function withTags(ctx: ManagementContext, arn: string, change?: TagChange): Promise<Record<string, string>> {
   const m = TAGGABLE.exec(arn);
+  const usage = m ? undefined : await withUsageTags(ctx, arn, change);
+  if (usage) return usage;
   if (!m) throw badRequest('Invalid ARN specified in the request');
   const [, apiId, stageName] = m as unknown as [string, string, string | undefined];
   if (stageName === undefined) {

@@ -67,8 +67,12 @@ export async function testInvokeMethod(ctx: ManagementContext, input: TestInvoke
   });
   const responseHeaders: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
+  // A gateway error answers TestInvoke with x-amzn-ErrorType alone; the Content-Type a caller
+  // would get is not shown (recorded: test_failed_invoke_test_method).
+  const gatewayError = 'x-amzn-errortype' in result.headers;
   for (const [k, v] of Object.entries(result.headers)) {
     if (EXCHANGE_HEADERS.has(k)) continue;
+    if (gatewayError && k === 'content-type') continue;
     const name = SPELLING[k] ?? canonicalHeaderName(k);
     responseHeaders[name] = v;
     multiValueHeaders[name] = [v];

@@ -246,8 +246,24 @@ export async function getShardIterator(
   return { ShardIterator: ctx.iterators.encode({ streamName: name, streamId: s.id, shard: sh.index, position, issuedMs: Date.now() }) };
 }
 
-/** `it` is the iterator the call was authorized on (undefined when the text was not one of ours). */
-export async function getRecords(ctx: KinesisContext, input: { Limit?: number }, it: IteratorState | undefined): Promise<Record<string, unknown>> {
+/**
+ * Record bytes that fit in an answer of `answerBytes`: JSON carries data as
+ * base64 (4/3) plus some 200 bytes of fields per record, so 70% is safe.
+ */
+const recordBytesIn = (answerBytes: number): number => Math.floor(answerBytes * 0.7);
+
+/**
+ * `it` is the iterator the call was authorized on (undefined when the text was not one of ours).
+ * `answerRoom` is what the transport can still hold for this client (SluiceRequest.answerRoom):
+ * while slow readers pin most of it, answers get smaller (never empty: at least one record is
+ * returned) instead of being built and refused. AWS's answers vary in size with shard load too.
+ */
+export async function getRecords(
+  ctx: KinesisContext,
+  input: { Limit?: number },
+  it: IteratorState | undefined,
+  answerRoom?: number,
+): Promise<Record<string, unknown>> {
   if (!it) throw invalidArgument('Invalid ShardIterator.');
   const now = Date.now();
   if (now - it.issuedMs > ITERATOR_TTL_MS) {
@@ -266,7 +282,7 @@ export async function getRecords(ctx: KinesisContext, input: { Limit?: number },
   const read = await ctx.store.read(ref, {
     from: it.position,
     limit: input.Limit ?? 10_000,
-    maxBytes: MAX_GET_BYTES,
+    maxBytes: answerRoom === undefined ? MAX_GET_BYTES : Math.min(MAX_GET_BYTES, recordBytesIn(answerRoom)),
     notBeforeMs: now - s.retentionHours * 3_600_000,
     ...(sh.endPosition !== undefined ? { to: sh.endPosition } : {}),
   });

@@ -15,12 +15,13 @@ import {
 import { compilePattern, javaMatches, javaReplaceAll, javaSplit, withRenderAllowance } from './index.js';
 import { matchesWhole } from './operations.js';
 
-/**
- * Generous, so that a loaded CI machine does not fail the test; the measured times are printed.
- * Times are taken on a second call: the first call in a process also pays for V8 compiling the
- * matcher (see docs/vtl.md), which a running gateway pays once.
+/*
+ * What bounds the time is the step count, so that is what these tests assert: each refusal names
+ * the step limit it hit, which is REGEX_BASE_STEPS + REGEX_STEPS_PER_CHAR per character. Wall-clock
+ * times depend on the machine's load, so they are printed, not asserted. Times are taken on a
+ * second call: the first call in a process also pays for V8 compiling the matcher (see
+ * docs/vtl.md), which a running gateway pays once.
  */
-const BOUND_MS = 250;
 
 const CATASTROPHIC: [pattern: string, input: string][] = [
   ['(a+)+b', 'a'.repeat(30)],
@@ -51,16 +52,14 @@ describe('catastrophic backtracking ends with RegexBudgetExceeded', () => {
       assert.equal(error.limit, 'steps');
       assert.match(error.message, /^regular expression exceeded its work limit \(\d+ steps\)$/);
       t.diagnostic(`${pattern} on ${s.length} chars: budget hit after ${ms.toFixed(1)} ms`);
-      assert.ok(ms < BOUND_MS, `${pattern} took ${ms} ms`);
     }
   });
 
   it('through replaceAll and split, whose finds share one allowance', () => {
     const { error: e1 } = timedThrow(() => javaReplaceAll('a'.repeat(40) + ' ' + 'a'.repeat(40), '(a+)+b', 'x'));
     assert.ok(e1 instanceof RegexBudgetExceeded);
-    const { error: e2, ms } = timedThrow(() => javaSplit('x'.repeat(30), '(x|x)*y'));
+    const { error: e2 } = timedThrow(() => javaSplit('x'.repeat(30), '(x|x)*y'));
     assert.ok(e2 instanceof RegexBudgetExceeded);
-    assert.ok(ms < BOUND_MS);
   });
 
   it('through a compiled template: the render fails and says which limit was hit', (t) => {
@@ -77,7 +76,6 @@ describe('catastrophic backtracking ends with RegexBudgetExceeded', () => {
       assert.match(error.message, /^regular expression exceeded its work limit \(\d+ steps\) \(template line 1, column \d+\)$/);
       assert.ok(error.cause instanceof RegexBudgetExceeded);
       t.diagnostic(`${template}: render failed after ${ms.toFixed(1)} ms`);
-      assert.ok(ms < BOUND_MS);
     }
   });
 
@@ -85,21 +83,20 @@ describe('catastrophic backtracking ends with RegexBudgetExceeded', () => {
     const doc = { items: [{ s: 'ok' }, { s: 'a'.repeat(30) }] };
     const direct = timedThrow(() => evaluateJsonPath(doc, '$.items[?(@.s =~ /(a+)+b/)]'));
     assert.ok(direct.error instanceof RegexBudgetExceeded);
-    assert.ok(direct.ms < BOUND_MS);
 
     const compiled = compileTemplate(`$input.json('$.items[?(@.s =~ /(a|a)*b/i)]')`);
     const { error, ms } = timedThrow(() => compiled.render(input({ body: JSON.stringify(doc) })));
     assert.ok(error instanceof VtlRenderError);
     assert.match(error.message, /regular expression exceeded its work limit/);
     t.diagnostic(`JSONPath =~ in a template: render failed after ${ms.toFixed(1)} ms`);
-    assert.ok(ms < BOUND_MS);
   });
 
-  it('a possessive quantifier does not backtrack, so Java\'s remedy for such patterns stays fast', () => {
+  it('a possessive quantifier does not backtrack, so Java\'s remedy for such patterns stays fast', (t) => {
     const start = performance.now();
     assert.equal(javaMatches('a'.repeat(100_000), '(?:a++)++b'), false);
     assert.equal(javaMatches('a'.repeat(100_000), '(?>a+)+b'), false);
-    assert.ok(performance.now() - start < BOUND_MS);
+    // Had they backtracked, the step budget would have thrown instead of answering false.
+    t.diagnostic(`possessive and atomic forms over 100,000 chars: ${(performance.now() - start).toFixed(1)} ms`);
   });
 });
 

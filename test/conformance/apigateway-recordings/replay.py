@@ -100,9 +100,13 @@ def test_invoke_view(response):
 
 
 def clean():
-    """Each recorded test started from an account without APIs (their fixtures deleted what they made)."""
+    """Each recorded test started from an account without APIs, API keys or usage plans (their fixtures deleted what they made)."""
     for api in client.get_rest_apis(limit=500)["items"]:
         client.delete_rest_api(restApiId=api["id"])
+    for plan in client.get_usage_plans(limit=500)["items"]:
+        client.delete_usage_plan(usagePlanId=plan["id"])
+    for key in client.get_api_keys(limit=500)["items"]:
+        client.delete_api_key(apiKey=key["id"])
 
 
 def run(scenario):

@@ -3,117 +3,10 @@
  * GET /restapis, /restapis/{id}/resources?embed=methods, PUT/PATCH methods and integrations,
  * TestInvokeMethod, deployments, stages and exports. Timestamps arrive as epoch seconds.
  */
+import type { Deployment, ExportType, GatewayResponse, Integration, IntegrationResponse, Method, MethodResponse, PatchOperation, Resource, RestApi, Stage, TestInvokeInput, TestInvokeOutput } from './apigateway-types.js';
 import { AwsApiError, send, shortErrorType } from './http.js';
 
-export interface RestApi {
-  id: string;
-  name: string;
-  description?: string;
-  createdDate?: number;
-  version?: string;
-  apiKeySource?: string;
-  endpointConfiguration?: { types?: string[] };
-  binaryMediaTypes?: string[];
-  warnings?: string[];
-}
-
-export interface MethodResponse {
-  statusCode: string;
-  responseParameters?: Record<string, boolean>;
-  responseModels?: Record<string, string>;
-}
-
-export interface IntegrationResponse {
-  statusCode: string;
-  selectionPattern?: string;
-  responseParameters?: Record<string, string>;
-  responseTemplates?: Record<string, string | null>;
-  contentHandling?: string;
-}
-
-export type IntegrationType = 'AWS' | 'AWS_PROXY' | 'HTTP' | 'HTTP_PROXY' | 'MOCK';
-
-export interface Integration {
-  type?: IntegrationType;
-  httpMethod?: string;
-  uri?: string;
-  credentials?: string;
-  requestParameters?: Record<string, string>;
-  requestTemplates?: Record<string, string | null>;
-  passthroughBehavior?: string;
-  contentHandling?: string;
-  timeoutInMillis?: number;
-  cacheNamespace?: string;
-  cacheKeyParameters?: string[];
-  integrationResponses?: Record<string, IntegrationResponse>;
-}
-
-export interface Method {
-  httpMethod: string;
-  authorizationType?: string;
-  authorizerId?: string;
-  apiKeyRequired?: boolean;
-  requestValidatorId?: string;
-  operationName?: string;
-  requestParameters?: Record<string, boolean>;
-  requestModels?: Record<string, string>;
-  methodResponses?: Record<string, MethodResponse>;
-  methodIntegration?: Integration;
-}
-
-export interface Resource {
-  id: string;
-  parentId?: string;
-  pathPart?: string;
-  path: string;
-  resourceMethods?: Record<string, Method>;
-}
-
-export interface Deployment {
-  id: string;
-  description?: string;
-  createdDate?: number;
-}
-
-export interface Stage {
-  stageName: string;
-  deploymentId?: string;
-  description?: string;
-  createdDate?: number;
-  lastUpdatedDate?: number;
-  variables?: Record<string, string>;
-}
-
-export interface TestInvokeInput {
-  pathWithQueryString?: string;
-  body?: string;
-  headers?: Record<string, string>;
-  multiValueHeaders?: Record<string, string[]>;
-  stageVariables?: Record<string, string>;
-}
-
-export interface TestInvokeOutput {
-  status: number;
-  body?: string;
-  headers?: Record<string, string>;
-  multiValueHeaders?: Record<string, string[]>;
-  log?: string;
-  latency?: number;
-}
-
-export interface PatchOperation {
-  op: 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';
-  path: string;
-  value?: string;
-  from?: string;
-}
-
-export type ExportType = 'oas30' | 'swagger';
-
-/** A path segment of a JSON-patch path: '~' and '/' escaped as AWS expects. */
-export function patchKey(key: string): string {
-  return key.replace(/~/g, '~0').replace(/\//g, '~1');
-}
+export * from './apigateway-types.js';
 
 const enc = encodeURIComponent;
 
@@ -166,6 +59,8 @@ export const apigateway = {
     }),
   deleteRestApi: (id: string) => request<unknown>('DELETE', `/restapis/${enc(id)}`),
 
+  /** The names of the API's models (GetModels). */
+  modelNames: async (apiId: string) => (await all<{ name: string }>(`/restapis/${enc(apiId)}/models`)).map((m) => m.name),
   getResources: (apiId: string) => all<Resource>(`/restapis/${enc(apiId)}/resources?embed=methods`),
   createResource: (apiId: string, parentId: string, pathPart: string) =>
     request<Resource>('POST', `/restapis/${enc(apiId)}/resources/${enc(parentId)}`, { pathPart }),
@@ -206,8 +101,15 @@ export const apigateway = {
     request<Deployment>('POST', `/restapis/${enc(apiId)}/deployments`, { stageName, ...(description ? { description } : {}) }),
   deleteDeployment: (apiId: string, deploymentId: string) => request<unknown>('DELETE', `/restapis/${enc(apiId)}/deployments/${enc(deploymentId)}`),
 
+  getStage: (apiId: string, stageName: string) => request<Stage>('GET', `/restapis/${enc(apiId)}/stages/${enc(stageName)}`),
+  updateStage: (apiId: string, stageName: string, patchOperations: PatchOperation[]) =>
+    request<Stage>('PATCH', `/restapis/${enc(apiId)}/stages/${enc(stageName)}`, { patchOperations }),
   getStages: async (apiId: string) => (await request<{ item?: Stage[] }>('GET', `/restapis/${enc(apiId)}/stages`)).item ?? [],
   deleteStage: (apiId: string, stageName: string) => request<unknown>('DELETE', `/restapis/${enc(apiId)}/stages/${enc(stageName)}`),
+
+  getGatewayResponse: (apiId: string, type: string) => request<GatewayResponse>('GET', `/restapis/${enc(apiId)}/gatewayresponses/${enc(type)}`),
+  putGatewayResponse: (apiId: string, type: string, input: Omit<GatewayResponse, 'responseType' | 'defaultResponse'>) =>
+    request<GatewayResponse>('PUT', `/restapis/${enc(apiId)}/gatewayresponses/${enc(type)}`, input),
 
   /** GetExport: the file as text, with the integrations (x-amazon-apigateway-*) included. */
   async getExport(apiId: string, stageName: string, type: ExportType, format: 'json' | 'yaml'): Promise<string> {

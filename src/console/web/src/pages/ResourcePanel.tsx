@@ -1,4 +1,4 @@
-/** A resource: its methods, a child resource to create, a method to add, delete. */
+/** A resource: its methods, a child resource to create, a method to add, Enable CORS, delete. */
 import { useState } from 'preact/hooks';
 import { ErrorAlert } from '../components/Alert.js';
 import { ConfirmButton } from '../components/ConfirmButton.js';
@@ -8,12 +8,14 @@ import { sortedVerbs } from '../components/ResourceTree.js';
 import { apigateway, type Resource } from '../clients/apigateway.js';
 import { useAction } from '../lib/hooks.js';
 import { href, navigate } from '../router.js';
+import { CorsForm } from './CorsForm.js';
 
 const VERBS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'ANY'];
 
 export function ResourcePanel({ apiId, resource, onChanged }: { apiId: string; resource: Resource; onChanged: () => void }) {
   const [pathPart, setPathPart] = useState('');
   const [verb, setVerb] = useState(VERBS.find((v) => !(v in (resource.resourceMethods ?? {}))) ?? 'GET');
+  const [cors, setCors] = useState(false);
   const action = useAction();
   const verbs = sortedVerbs(resource);
 
@@ -40,20 +42,26 @@ export function ResourcePanel({ apiId, resource, onChanged }: { apiId: string; r
         <h2 id="resource-title" class="card-title mono">
           {resource.path}
         </h2>
-        {resource.path !== '/' ? (
-          <ConfirmButton
-            label="Delete resource"
-            disabled={action.busy}
-            onConfirm={() =>
-              void action.run(() => apigateway.deleteResource(apiId, resource.id)).then((ok) => {
-                if (!ok) return;
-                onChanged();
-                navigate(href('apis', apiId));
-              })
-            }
-          />
-        ) : null}
+        <div class="actions">
+          <button type="button" class="secondary" aria-expanded={cors} onClick={() => setCors(!cors)}>
+            Enable CORS
+          </button>
+          {resource.path !== '/' ? (
+            <ConfirmButton
+              label="Delete resource"
+              disabled={action.busy}
+              onConfirm={() =>
+                void action.run(() => apigateway.deleteResource(apiId, resource.id)).then((ok) => {
+                  if (!ok) return;
+                  onChanged();
+                  navigate(href('apis', apiId));
+                })
+              }
+            />
+          ) : null}
+        </div>
       </div>
+      {cors ? <CorsForm apiId={apiId} resource={resource} onDone={onChanged} /> : null}
       <p class="small muted">
         Resource ID <span class="mono">{resource.id}</span>
       </p>

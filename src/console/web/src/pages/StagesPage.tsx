@@ -55,7 +55,9 @@ export function StagesPage({ apiId }: { apiId: string }) {
           stages.data.map((s) => (
             <article class="stage" aria-label={`Stage ${s.stageName}`}>
               <div class="row spread">
-                <h3>{s.stageName}</h3>
+                <h3>
+                  <Link href={href('apis', apiId, 'stages', s.stageName)}>{s.stageName}</Link>
+                </h3>
                 <ConfirmButton label="Delete stage" onConfirm={() => void action.run(() => apigateway.deleteStage(apiId, s.stageName)).then(reload)} />
               </div>
               <dl class="facts">

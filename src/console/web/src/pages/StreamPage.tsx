@@ -1,4 +1,4 @@
-/** One stream: its settings, a live chart of incoming traffic, its shards and their lineage. */
+/** One stream: its settings; an overview tab (live traffic, put a record, shards and their lineage) and a Monitoring tab. */
 import { useState } from 'preact/hooks';
 import { ErrorAlert, Loading, Notice } from '../components/Alert.js';
 import { BarChart } from '../components/Chart.js';
@@ -7,13 +7,23 @@ import { Field } from '../components/Field.js';
 import { PageHeader } from '../components/Layout.js';
 import { Link } from '../components/Link.js';
 import { TableHead } from '../components/TableHead.js';
+import { Tabs } from '../components/Tabs.js';
 import * as kinesis from '../clients/kinesis.js';
 import { abbreviate, formatBytes, formatEpochSeconds } from '../lib/format.js';
 import { useAction, useAsync, useInterval } from '../lib/hooks.js';
 import { useStreamTraffic } from '../lib/traffic.js';
-import { href } from '../router.js';
+import { STREAM_CHARTS } from '../lib/metric-catalog.js';
+import { href, navigate } from '../router.js';
+import { MonitoringPanel } from './MonitoringPanel.js';
 
-export function StreamPage({ name }: { name: string }) {
+const TABS = [
+  { id: 'overview', label: 'Overview' },
+  { id: 'monitoring', label: 'Monitoring' },
+] as const;
+
+export function StreamPage({ name, tab }: { name: string; tab: string | undefined }) {
+  const selected = TABS.some((t) => t.id === tab) ? tab! : 'overview';
+  const select = (id: string): void => navigate(id === 'overview' ? href('streams', name) : `${href('streams', name)}?tab=${id}`, true);
   const detail = useAsync(() => kinesis.describeStreamSummary(name), [name]);
   const shards = useAsync(() => kinesis.listShards(name), [name]);
   const active = detail.data?.StreamStatus === 'ACTIVE' || detail.data?.StreamStatus === 'UPDATING';
@@ -22,7 +32,7 @@ export function StreamPage({ name }: { name: string }) {
     shards.reload();
   }, detail.data && !active ? 1000 : 10000);
   const [live, setLive] = useState(true);
-  const traffic = useStreamTraffic(name, live && active);
+  const traffic = useStreamTraffic(name, live && active && selected === 'overview');
   const d = detail.data;
 
   return (
@@ -77,31 +87,39 @@ export function StreamPage({ name }: { name: string }) {
         </div>
       )}
 
-      <section class="card" aria-labelledby="traffic-title">
-        <div class="row spread">
-          <h2 id="traffic-title" class="card-title">
-            Incoming data
-          </h2>
-          <label class="checkbox">
-            <input type="checkbox" checked={live} onChange={(e) => setLive((e.currentTarget as HTMLInputElement).checked)} /> Live (polls GetRecords once a second)
-          </label>
-        </div>
-        {traffic.error ? <Notice kind="warning">Polling failed: {traffic.error}</Notice> : null}
-        <div class="charts">
-          <BarChart title="Records per second" unit="records/s" points={traffic.points.map((p) => ({ t: p.t, value: p.records }))} />
-          <BarChart title="Bytes per second" unit="/s" format={formatBytes} points={traffic.points.map((p) => ({ t: p.t, value: p.bytes }))} />
-        </div>
-      </section>
+      <Tabs tabs={TABS} selected={selected} onSelect={select} label="Stream">
+        {selected === 'monitoring' ? (
+          <MonitoringPanel charts={STREAM_CHARTS} labels={{ StreamName: name }} scope={`stream ${name}`} />
+        ) : (
+          <>
+            <section class="card" aria-labelledby="traffic-title">
+              <div class="row spread">
+                <h2 id="traffic-title" class="card-title">
+                  Incoming data
+                </h2>
+                <label class="checkbox">
+                  <input type="checkbox" checked={live} onChange={(e) => setLive((e.currentTarget as HTMLInputElement).checked)} /> Live (polls GetRecords once a second)
+                </label>
+              </div>
+              {traffic.error ? <Notice kind="warning">Polling failed: {traffic.error}</Notice> : null}
+              <div class="charts">
+                <BarChart title="Records per second" unit="records/s" points={traffic.points.map((p) => ({ t: p.t, value: p.records }))} />
+                <BarChart title="Bytes per second" unit="/s" format={formatBytes} points={traffic.points.map((p) => ({ t: p.t, value: p.bytes }))} />
+              </div>
+            </section>
 
-      <PutRecordForm stream={name} />
+            <PutRecordForm stream={name} />
 
-      <section class="card" aria-labelledby="shards-title">
-        <h2 id="shards-title" class="card-title">
-          Shards
-        </h2>
-        <ErrorAlert error={shards.error} title="Could not list shards" />
-        {shards.data ? <ShardTable stream={name} shards={shards.data} /> : shards.loading ? <Loading what="shards" /> : null}
-      </section>
+            <section class="card" aria-labelledby="shards-title">
+              <h2 id="shards-title" class="card-title">
+                Shards
+              </h2>
+              <ErrorAlert error={shards.error} title="Could not list shards" />
+              {shards.data ? <ShardTable stream={name} shards={shards.data} /> : shards.loading ? <Loading what="shards" /> : null}
+            </section>
+          </>
+        )}
+      </Tabs>
     </section>
   );
 }

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseCsv } from './csv.js';
+import { daysBetween, periodStart } from './periods.js';
+import { TokenBuckets } from './throttle.js';
+
+test('quota periods start on the day their offset names', () => {
+  // 2024-05-15 is a Wednesday.
+  assert.equal(periodStart('2024-05-15', { period: 'DAY', offset: 0 }), '2024-05-15');
+  assert.equal(periodStart('2024-05-15', { period: 'WEEK', offset: 0 }), '2024-05-12'); // Sunday
+  assert.equal(periodStart('2024-05-15', { period: 'WEEK', offset: 1 }), '2024-05-13'); // Monday
+  assert.equal(periodStart('2024-05-15', { period: 'WEEK', offset: 3 }), '2024-05-15'); // Wednesday itself
+  assert.equal(periodStart('2024-05-15', { period: 'WEEK', offset: 4 }), '2024-05-09'); // the Thursday before
+  assert.equal(periodStart('2024-05-15', { period: 'MONTH', offset: 0 }), '2024-05-01');
+  assert.equal(periodStart('2024-05-15', { period: 'MONTH', offset: 14 }), '2024-05-15');
+  assert.equal(periodStart('2024-05-15', { period: 'MONTH', offset: 20 }), '2024-04-21');
+  assert.equal(periodStart('2024-01-05', { period: 'MONTH', offset: 9 }), '2023-12-10');
+  assert.deepEqual(daysBetween('2024-02-28', '2024-03-01'), ['2024-02-28', '2024-02-29', '2024-03-01']);
+  assert.deepEqual(daysBetween('2024-03-01', '2024-02-28'), []);
+  assert.deepEqual(daysBetween('2024-02-30', '2024-03-01'), []);
+});
+
+test('API key files: quoted cells with either quote, commas inside, CRLF, doubled quotes', () => {
+  assert.deepEqual(parseCsv('Name,Key\r\na,b\r\n'), [['Name', 'Key'], ['a', 'b']]);
+  assert.deepEqual(parseCsv(`Enabled,Name,key,UsageplanIds\ntrue,MyFirstApiKey,apikey1234abcdefghij0123456789,"c7y23b,glvrsr"`), [
+    ['Enabled', 'Name', 'key', 'UsageplanIds'],
+    ['true', 'MyFirstApiKey', 'apikey1234abcdefghij0123456789', 'c7y23b,glvrsr'],
+  ]);
+  assert.deepEqual(parseCsv(`a,'b,c',"say ""hi"""\n`), [['a', 'b,c', 'say "hi"']]);
+  assert.deepEqual(parseCsv('\uFEFFx'), [['x']]);
+});
+
+test('token buckets: burst at once, then the refill rate', () => {
+  let now = 0;
+  const buckets = new TokenBuckets(() => now);
+  assert.equal(buckets.take('k', 2, 3), true);
+  assert.equal(buckets.take('k', 2, 3), true);
+  assert.equal(buckets.take('k', 2, 3), true);
+  assert.equal(buckets.take('k', 2, 3), false);
+  now = 499;
+  assert.equal(buckets.take('k', 2, 3), false);
+  now = 500;
+  assert.equal(buckets.take('k', 2, 3), true);
+  now = 100_000;
+  for (let i = 0; i < 3; i++) assert.equal(buckets.take('k', 2, 3), true, 'refilled to the burst, no more');
+  assert.equal(buckets.take('k', 2, 3), false);
+  // Other settings, another bucket; burst 0 takes nothing.
+  assert.equal(buckets.take('k', 2, 4), true);
+  assert.equal(buckets.take('z', 100, 0), false);
+});
