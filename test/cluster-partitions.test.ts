@@ -52,6 +52,27 @@ async function startSluiceIn(name: string): Promise<(typeof sluices)[number]> {
 
 const client = (url: string): K.KinesisClient => new K.KinesisClient({ endpoint: url, region: 'us-east-1', credentials: testCredentials, maxAttempts: 1, requestHandler: { requestTimeout: 30_000 } as never });
 
+/** A client that retries (as SDKs do by default): for setting up between partitions, while the cluster settles. */
+const patient = (url: string): K.KinesisClient => new K.KinesisClient({ endpoint: url, region: 'us-east-1', credentials: testCredentials, maxAttempts: 10 });
+
+/** Creates a stream through a retrying client (a retried create that had landed says ResourceInUse), until it is ACTIVE. */
+async function ensureStream(url: string, name: string, shards: number): Promise<void> {
+  const c = patient(url);
+  try {
+    await c.send(new K.CreateStreamCommand({ StreamName: name, ShardCount: shards })).catch((e: Error) => {
+      if (e.name !== 'ResourceInUseException') throw e;
+    });
+    await waitFor(`${name} ACTIVE`, async () => ((await c.send(new K.DescribeStreamSummaryCommand({ StreamName: name }))).StreamDescriptionSummary!.StreamStatus === 'ACTIVE' ? true : undefined), 60_000);
+  } finally {
+    c.destroy();
+  }
+}
+
+/** Both nodes healthy again (the cluster settled after the previous partition). */
+async function settled(): Promise<void> {
+  for (const s of sluices) await waitFor(`${s.name} healthy`, async () => ((await health(s.url)).status === 200 ? true : undefined), 60_000);
+}
+
 async function health(url: string): Promise<{ status: number; body: any; ms: number }> {
   const t0 = performance.now();
   const res = await fetch(`${url}/_sluice/health`, { signal: AbortSignal.timeout(10_000) });
@@ -138,7 +159,8 @@ describe('cluster mode under network partitions (network namespaces + tc)', { sk
     const [s1, s2] = sluices as [(typeof sluices)[number], (typeof sluices)[number]];
     const S1 = client(s1.url);
     const S2 = client(s2.url);
-    await S2.send(new K.CreateStreamCommand({ StreamName: 'cut-node', ShardCount: 2 }));
+    await settled();
+    await ensureStream(s2.url, 'cut-node', 2);
     await waitFor('cut-node on s1', async () => (await S1.send(new K.DescribeStreamSummaryCommand({ StreamName: 'cut-node' }))).StreamDescriptionSummary);
     lab!.split(['s1'], ['n1', 'n2', 'n3']);
     const cutAt = Date.now();
@@ -165,7 +187,8 @@ describe('cluster mode under network partitions (network namespaces + tc)', { sk
     const [s1, s2] = sluices as [(typeof sluices)[number], (typeof sluices)[number]];
     const S1 = client(s1.url);
     const S2 = client(s2.url);
-    await S1.send(new K.CreateStreamCommand({ StreamName: 'lead', ShardCount: 1 }));
+    await settled();
+    await ensureStream(s1.url, 'lead', 1);
     await waitFor('lead on s2', async () => (await S2.send(new K.DescribeStreamSummaryCommand({ StreamName: 'lead' }))).StreamDescriptionSummary);
     const before = await write([S1, S2], 'lead', 1500, 'pre');
     // The shard's leader, as JetStream reports it.
@@ -192,7 +215,8 @@ describe('cluster mode under network partitions (network namespaces + tc)', { sk
     const [s1, s2] = sluices as [(typeof sluices)[number], (typeof sluices)[number]];
     const S1 = client(s1.url);
     const S2 = client(s2.url);
-    await S2.send(new K.CreateStreamCommand({ StreamName: 'split', ShardCount: 3 }));
+    await settled();
+    await ensureStream(s2.url, 'split', 3);
     await waitFor('split on s1', async () => (await S1.send(new K.DescribeStreamSummaryCommand({ StreamName: 'split' }))).StreamDescriptionSummary);
     const before = await write([S1, S2], 'split', 1500, 'pre');
     lab!.split(['n1', 's1'], ['n2', 'n3', 's2']);

@@ -68,7 +68,7 @@ export class NatsDocuments implements DocumentStore {
   /** Creates (or opens) the bucket and fills the mirror before the node serves anything. */
   async open(): Promise<void> {
     // A cluster that has just started may still be electing its leaders: keep asking for a while.
-    const giveUpAt = Date.now() + 90_000;
+    const giveUpAt = Date.now() + 180_000;
     for (let attempt = 0; ; attempt++) {
       try {
         await this.openOnce();
@@ -103,12 +103,17 @@ export class NatsDocuments implements DocumentStore {
     }
   }
 
+  private watchGeneration = 0;
+
   private async startWatch(initialTo: number): Promise<void> {
+    // One watch loop at a time: a start that timed out ends its loop before the next begins.
+    const generation = ++this.watchGeneration;
+    this.iter?.stop();
     let ready: () => void = () => {};
     const initialized = new Promise<void>((r) => (ready = r));
     if (initialTo <= this.lastRevision) ready();
     const run = async (): Promise<void> => {
-      while (this.watching) {
+      while (this.watching && generation === this.watchGeneration) {
         try {
           const iter = await this.kv.watch({ key: '>', ...(this.lastRevision > 0 ? { resumeFromRevision: this.lastRevision + 1 } : {}) });
           this.iter = iter;
@@ -116,12 +121,12 @@ export class NatsDocuments implements DocumentStore {
           for await (const e of iter) {
             this.applyWatched(e);
             if (e.revision >= initialTo) ready();
-            if (!this.watching) break;
+            if (!this.watching || generation !== this.watchGeneration) break;
           }
         } catch (e) {
           if (this.watching) this.reportProblem(`store: the document watch stopped (${e instanceof Error ? e.message : String(e)}); restarting it`);
         }
-        if (this.watching) await new Promise((r) => setTimeout(r, 250));
+        if (this.watching && generation === this.watchGeneration) await new Promise((r) => setTimeout(r, 250));
       }
     };
     void run();
