@@ -181,7 +181,7 @@ describe('cluster mode over a 3-server NATS JetStream cluster', () => {
     B.destroy();
   });
 
-  it('two simultaneous CreateStream of one name on two nodes: exactly one succeeds, the other gets ResourceInUseException', async () => {
+  it('two simultaneous CreateStream (and CreateUser) of one name on two nodes: exactly one succeeds, the other gets ResourceInUseException (EntityAlreadyExists)', async () => {
     const [a, b] = nodes as [ChildSluice, ChildSluice];
     const A = kinesis(a);
     const B = kinesis(b);
@@ -196,6 +196,19 @@ describe('cluster mode over a 3-server NATS JetStream cluster', () => {
       assert.equal(ok, 1, `round ${round}: ${JSON.stringify(results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok')))}`);
       assert.equal(inUse, 1);
     }
+    // IAM too: two CreateUser of one name on two nodes.
+    const iamA = new IAMClient({ endpoint: a.url, region: 'us-east-1', credentials: testCredentials, maxAttempts: 1 });
+    const iamB = new IAMClient({ endpoint: b.url, region: 'us-east-1', credentials: testCredentials, maxAttempts: 1 });
+    for (let round = 0; round < 5; round++) {
+      const users = await Promise.allSettled([
+        iamA.send(new CreateUserCommand({ UserName: `racer-${round}` })),
+        iamB.send(new CreateUserCommand({ UserName: `racer-${round}` })),
+      ]);
+      assert.equal(users.filter((r) => r.status === 'fulfilled').length, 1, JSON.stringify(users.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok'))));
+      assert.equal((users.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason.name, 'EntityAlreadyExistsException');
+    }
+    iamA.destroy();
+    iamB.destroy();
     // Two UpdateShardCount calls on two nodes: one wins, the other gets AWS's error.
     await A.send(new K.CreateStreamCommand({ StreamName: 'scale-race', ShardCount: 2 }));
     await waitFor('scale-race on B', async () => (await B.send(new K.DescribeStreamSummaryCommand({ StreamName: 'scale-race' }))).StreamDescriptionSummary);
@@ -343,4 +356,3 @@ describe('cluster mode over a 3-server NATS JetStream cluster', () => {
   });
 });
 
-void CreateUserCommand;

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { AwsError } from '../protocol/errors.js';
 import type { SluiceRequest } from '../server/types.js';
-import type { DocumentStore } from '../store/documents.js';
+import { isRevisionConflict, type DocumentStore } from '../store/documents.js';
 import { SessionTokenCodec } from '../sts/session-token.js';
 import { parseArn } from './arn.js';
 import { failure, type AuthFailure } from './auth-errors.js';
@@ -273,7 +273,7 @@ export class Iam {
     const trust = trustedService === 'apigateway.amazonaws.com'
       ? API_GATEWAY_TRUST_POLICY
       : JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: trustedService }, Action: 'sts:AssumeRole' }] }, null, 2);
-    await this.store.putRole({
+    const made = this.store.putRole({
       roleName,
       roleId: newId('AROA'),
       path,
@@ -286,6 +286,13 @@ export class Iam {
       inlinePolicies: {},
       attachedPolicies: managedPolicyArns.filter((p) => awsManagedPolicy(p) !== undefined || this.store.policies.has(p)),
     });
+    try {
+      await made;
+    } catch (e) {
+      // Another process sharing the store made it at the same moment: theirs stands (and is now in memory).
+      if (isRevisionConflict(e)) return false;
+      throw e;
+    }
     return true;
   }
 }

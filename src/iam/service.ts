@@ -2,7 +2,9 @@
  * The IAM API on the shared port (Query protocol, version 2010-05-08), and
  * the hook that tells the guard which iam: action and resource a call needs.
  */
+import { AwsError } from '../protocol/errors.js';
 import { loadServiceModel } from '../protocol/model.js';
+import { isRevisionConflict, isStoreUnavailable, retryOnConflict } from '../store/documents.js';
 import { handleQuery, queryAction, queryErrorResponse, type QueryHandler, type QueryService } from '../protocol/query.js';
 import type { Service, SluiceRequest } from '../server/types.js';
 import * as a from './actions.js';
@@ -87,8 +89,13 @@ export function createIamService(iam: Iam, access: AccessControl, onInternalErro
   const authorization = new IamAuthorization(iamModel, iam, access);
   const handlers: Record<string, QueryHandler<IamTarget>> = {};
   for (const [name, action] of Object.entries(ACTIONS)) {
+    // An action whose write lost a race to another process runs again on what is stored (store.ts).
     handlers[name] = (input, { request, target }) =>
-      action({ iam, caller: identityOf(request) ?? iam.identify(request), target }, input) as ReturnType<QueryHandler>;
+      retryOnConflict(async () => action({ iam, caller: identityOf(request) ?? iam.identify(request), target }, input)).catch((e: unknown) => {
+        if (isRevisionConflict(e)) throw new AwsError('ConcurrentModification', 'The request was rejected because multiple requests to change this object were submitted simultaneously. Wait a few minutes and submit your request again.', 409);
+        if (isStoreUnavailable(e)) throw new AwsError('ServiceUnavailable', 'The service is unavailable. Please try again.', 503);
+        throw e;
+      }) as ReturnType<QueryHandler>;
   }
   const service: QueryService<IamTarget> = {
     model: iamModel,

@@ -124,10 +124,11 @@ export class IamStore {
   static async load(docs: DocumentStore, log: LogFn = () => {}): Promise<IamStore> {
     const s = new IamStore(docs);
     const each = async <T>(kind: string, problem: (doc: T) => string | undefined, add: (doc: T) => void): Promise<void> => {
-      for (const { id, doc } of await docs.list<T>(kind)) {
+      for (const { id, doc, revision } of await docs.listVersioned<T>(kind)) {
         const bad = doc !== null && typeof doc === 'object' ? problem(doc) : 'not an object';
         if (!bad) {
           add(doc);
+          s.revisions.set(`${kind}|${id}`, revision);
           continue;
         }
         log(`iam: ${kind} ${JSON.stringify(id)} could not be loaded: ${bad}; it was set aside (kind quarantine:${kind})`, 'error');
@@ -152,17 +153,64 @@ export class IamStore {
 
   /** Keys with a write of this process under way: their echoes from the change feed are not newer news. */
   private readonly writing = new Map<string, number>();
+  /** The stored revision of each entity this process knows ("kind|id"): every write is a compare-and-set on it. */
+  private readonly revisions = new Map<string, number>();
 
-  private applyChange(c: DocumentChange): void {
+  private mapOf(kind: string): Map<string, unknown> | undefined {
     const maps: Record<string, Map<string, unknown> | undefined> = {
       [KIND.user]: this.users, [KIND.role]: this.roles, [KIND.policy]: this.policies, [KIND.key]: this.accessKeys,
       [KIND.instanceProfile]: this.instanceProfiles,
     };
-    const map = maps[c.kind];
-    if (!map || this.writing.has(`${c.kind}|${c.id}`)) return;
+    return maps[kind];
+  }
+
+  private applyChange(c: DocumentChange): void {
+    const map = this.mapOf(c.kind);
+    const key = `${c.kind}|${c.id}`;
+    if (!map || this.writing.has(key) || c.revision <= (this.revisions.get(key) ?? 0)) return;
     if (c.doc === undefined) map.delete(c.id);
     else if (typeof c.doc === 'object' && c.doc !== null) map.set(c.id, c.doc);
+    this.revisions.set(key, c.revision);
     this.generation++;
+  }
+
+  /** Takes an entity as stored (after losing a race), replacing what memory holds. */
+  private async refresh(kind: string, id: string): Promise<void> {
+    const map = this.mapOf(kind);
+    const stored = await this.docs.getVersioned<unknown>(kind, id);
+    const key = `${kind}|${id}`;
+    if (stored) {
+      map?.set(id, stored.doc);
+      this.revisions.set(key, stored.revision);
+    } else {
+      map?.delete(id);
+      this.revisions.delete(key);
+    }
+    this.generation++;
+  }
+
+  /**
+   * Stores (or, with undefined, deletes) an entity by compare-and-set on the
+   * revision this process last saw: if another process changed it meanwhile,
+   * memory takes the stored entity and RevisionConflict is thrown, so the
+   * action runs again on what is stored (service.ts).
+   */
+  private save(kind: string, id: string, doc: unknown): Promise<void> {
+    const key = `${kind}|${id}`;
+    return this.persist(async () => {
+      const revision = this.revisions.get(key) ?? 0;
+      try {
+        if (doc === undefined) {
+          await this.docs.deleteIf(kind, id, revision);
+          this.revisions.delete(key);
+        } else {
+          this.revisions.set(key, await this.docs.putIf(kind, id, doc, revision));
+        }
+      } catch (e) {
+        if (isRevisionConflict(e)) await this.refresh(kind, id);
+        throw e;
+      }
+    }, key);
   }
 
   private persist(op: () => Promise<unknown>, key?: string): Promise<void> {
@@ -187,45 +235,45 @@ export class IamStore {
 
   putUser(u: UserEntity): Promise<void> {
     this.users.set(lower(u.userName), u);
-    return this.persist(() => this.docs.put(KIND.user, lower(u.userName), u), `${KIND.user}|${lower(u.userName)}`);
+    return this.save(KIND.user, lower(u.userName), u);
   }
   deleteUser(name: string): Promise<void> {
     this.users.delete(lower(name));
-    return this.persist(() => this.docs.delete(KIND.user, lower(name)), `${KIND.user}|${lower(name)}`);
+    return this.save(KIND.user, lower(name), undefined);
   }
   putRole(r: RoleEntity): Promise<void> {
     this.roles.set(lower(r.roleName), r);
-    return this.persist(() => this.docs.put(KIND.role, lower(r.roleName), r), `${KIND.role}|${lower(r.roleName)}`);
+    return this.save(KIND.role, lower(r.roleName), r);
   }
   deleteRole(name: string): Promise<void> {
     this.roles.delete(lower(name));
-    return this.persist(() => this.docs.delete(KIND.role, lower(name)), `${KIND.role}|${lower(name)}`);
+    return this.save(KIND.role, lower(name), undefined);
   }
   putPolicy(p: CustomerPolicyEntity): Promise<void> {
     this.policies.set(p.arn, p);
-    return this.persist(() => this.docs.put(KIND.policy, p.arn, p), `${KIND.policy}|${p.arn}`);
+    return this.save(KIND.policy, p.arn, p);
   }
   deletePolicy(arn: string): Promise<void> {
     this.policies.delete(arn);
-    return this.persist(() => this.docs.delete(KIND.policy, arn), `${KIND.policy}|${arn}`);
+    return this.save(KIND.policy, arn, undefined);
   }
   putAccessKey(k: AccessKeyEntity): Promise<void> {
     this.accessKeys.set(k.accessKeyId, k);
-    return this.persist(() => this.docs.put(KIND.key, k.accessKeyId, k), `${KIND.key}|${k.accessKeyId}`);
+    return this.save(KIND.key, k.accessKeyId, k);
   }
   deleteAccessKey(id: string): Promise<void> {
     this.accessKeys.delete(id);
-    return this.persist(() => this.docs.delete(KIND.key, id), `${KIND.key}|${id}`);
+    return this.save(KIND.key, id, undefined);
   }
 
   instanceProfile = (name: string): InstanceProfileEntity | undefined => this.instanceProfiles.get(lower(name));
   putInstanceProfile(p: InstanceProfileEntity): Promise<void> {
     this.instanceProfiles.set(lower(p.instanceProfileName), p);
-    return this.persist(() => this.docs.put(KIND.instanceProfile, lower(p.instanceProfileName), p), `${KIND.instanceProfile}|${lower(p.instanceProfileName)}`);
+    return this.save(KIND.instanceProfile, lower(p.instanceProfileName), p);
   }
   deleteInstanceProfile(name: string): Promise<void> {
     this.instanceProfiles.delete(lower(name));
-    return this.persist(() => this.docs.delete(KIND.instanceProfile, lower(name)), `${KIND.instanceProfile}|${lower(name)}`);
+    return this.save(KIND.instanceProfile, lower(name), undefined);
   }
 
   /** Small secrets (session-token key, generated root credentials). */
