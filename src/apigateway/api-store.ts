@@ -6,6 +6,7 @@
  * (or cached compiled for TestInvokeMethod) never changes under its holder.
  * Edits of one API run one at a time; a failed edit stores nothing.
  */
+import { retryOnConflict } from '../store/documents.js';
 import { notFound } from './errors.js';
 import type { RestApi } from './model.js';
 import type { ApiRepository } from './persistence.js';
@@ -60,14 +61,21 @@ export class RestApiStore {
    * `change` returns is passed on. Throwing leaves the API as it was.
    */
   edit<T>(id: string, change: (draft: Draft<RestApi>, current: RestApi) => T | Promise<T>): Promise<T> {
-    return this.serialized(id, async () => {
-      const current = await this.require(id);
+    // Compare-and-set on the stored revision: an edit made meanwhile by another process sharing the
+    // store (cluster mode) makes this one run again on the API as that process left it.
+    return this.serialized(id, () => retryOnConflict(async () => {
+      const stored = await this.repo.getApiVersioned(id);
+      if (!stored) {
+        this.cache.delete(id);
+        throw notFound(`Invalid API identifier specified ${this.accountId}:${id}`);
+      }
+      const current = stored.doc;
       const draft = structuredClone(current) as Draft<RestApi>;
       const result = await change(draft, current);
-      await this.repo.putApi(draft as RestApi);
+      await this.repo.putApiIf(draft as RestApi, stored.revision);
       this.cache.set(id, draft as RestApi);
       return result;
-    });
+    }));
   }
 
   delete(id: string): Promise<void> {

@@ -22,6 +22,16 @@ export class ApiRepository {
     return this.docs.get<RestApi>(API, id);
   }
 
+  /** The API with its stored revision, for a compare-and-set edit. */
+  getApiVersioned(id: string): Promise<{ doc: RestApi; revision: number } | undefined> {
+    return this.docs.getVersioned<RestApi>(API, id);
+  }
+
+  /** Stores the API if its stored revision is still `revision` (RevisionConflict otherwise). */
+  async putApiIf(api: RestApi, revision: number): Promise<void> {
+    await this.docs.putIf(API, api.id, api, revision);
+  }
+
   async listApis(): Promise<RestApi[]> {
     return (await this.docs.list<RestApi>(API)).map((e) => e.doc);
   }
