@@ -41,6 +41,7 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import type { Sluice } from '../src/server/app.js';
 import { rejectsWith } from './helpers/aws-errors.js';
+import { setCloudWatchRole } from './helpers/cloudwatch-role.js';
 import { startTestSluice, testCredentials } from './helpers/sluice.js';
 
 let sluice: Sluice;
@@ -188,6 +189,8 @@ describe('theme 3: patch operations', () => {
     const deployment = await client.send(new CreateDeploymentCommand({ restApiId: a.id }));
     await client.send(new CreateStageCommand({ restApiId: a.id, stageName: 'dev', deploymentId: deployment.id! }));
     const stage = (...ops: PatchOperation[]) => client.send(new UpdateStageCommand({ restApiId: a.id, stageName: 'dev', patchOperations: ops }));
+    // The recorded account had its CloudWatch role, which turning logging on needs.
+    await setCloudWatchRole(sluice.url);
     // test_stage_access_log_settings
     const arn = 'arn:aws:logs:us-east-1:111111111111:log-group:access';
     let s = await stage({ op: 'add', path: '/accessLogSettings/destinationArn', value: arn }, { op: 'add', path: '/accessLogSettings/format', value: '$context.requestId' });
