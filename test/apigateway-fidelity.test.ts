@@ -43,6 +43,7 @@ import type { Sluice } from '../src/server/app.js';
 import { rejectsWith } from './helpers/aws-errors.js';
 import { setCloudWatchRole } from './helpers/cloudwatch-role.js';
 import { startTestSluice, testCredentials } from './helpers/sluice.js';
+import { awsMethodSetting } from './helpers/method-settings.js';
 
 let sluice: Sluice;
 let client: APIGatewayClient;
@@ -203,7 +204,7 @@ describe('theme 3: patch operations', () => {
     assert.equal(s.accessLogSettings, undefined);
     // method settings, and test_apigateway_common.py TestStages::test_update_stage_remove_wildcard "delete-error"
     s = await stage(replace('/*/*/logging/loglevel', 'INFO'), replace('/*/*/metrics/enabled', 'true'));
-    assert.deepEqual(s.methodSettings!['*/*'], { loggingLevel: 'INFO', metricsEnabled: true });
+    assert.deepEqual(s.methodSettings!['*/*'], awsMethodSetting({ loggingLevel: 'INFO', metricsEnabled: true }));
     s = await stage({ op: 'remove', path: '/*/*' });
     assert.deepEqual(s.methodSettings, {});
     await rejectsWith(stage({ op: 'remove', path: '/*/*' }), 'BadRequestException', 'Cannot remove method setting */* because there is no method setting for this method ');

@@ -22,6 +22,7 @@ import type { LogRecord } from '../src/server/logger.js';
 import { rejectsWith } from './helpers/aws-errors.js';
 import { setCloudWatchRole } from './helpers/cloudwatch-role.js';
 import { awsEnv, testCredentials } from './helpers/sluice.js';
+import { awsMethodSetting } from './helpers/method-settings.js';
 
 const run = promisify(execFile);
 const NO_ROLE = 'CloudWatch Logs role ARN must be set in account settings to enable logging';
@@ -108,7 +109,7 @@ describe('before the account has a CloudWatch role', () => {
       replace('/*/*/metrics/enabled', 'true'),
       replace('/*/*/throttling/rateLimit', '100'),
     );
-    assert.deepEqual(s.methodSettings, { '*/*': { loggingLevel: 'OFF', dataTraceEnabled: true, metricsEnabled: true, throttlingRateLimit: 100 } });
+    assert.deepEqual(s.methodSettings, { '*/*': awsMethodSetting({ loggingLevel: 'OFF', dataTraceEnabled: true, metricsEnabled: true, throttlingRateLimit: 100 }) });
     const removed = await update({ op: 'remove', path: '/accessLogSettings' }, { op: 'remove', path: '/*/*' });
     assert.equal(removed.accessLogSettings, undefined);
     assert.deepEqual(removed.methodSettings, {});
@@ -149,7 +150,7 @@ describe('once the account has its CloudWatch role', () => {
   it('takes access log settings and logging levels', async () => {
     const s = await update(replace('/accessLogSettings/destinationArn', LOG_GROUP), replace('/accessLogSettings/format', '$context.requestId'), replace('/*/*/logging/loglevel', 'ERROR'));
     assert.deepEqual(s.accessLogSettings, { destinationArn: LOG_GROUP, format: '$context.requestId' });
-    assert.deepEqual(s.methodSettings, { '*/*': { loggingLevel: 'ERROR' } });
+    assert.deepEqual(s.methodSettings, { '*/*': awsMethodSetting({ loggingLevel: 'ERROR' }) });
   });
 
   it('takes a format on one line (a newline at its end too) with $context.requestId or $context.extendedRequestId', async () => {
@@ -211,10 +212,10 @@ describe('method settings keys', () => {
       replace('/*/*/caching/ttlInSeconds', '60'),
     );
     assert.deepEqual(s.methodSettings, {
-      '~1pets~1{id}/GET': { throttlingBurstLimit: 7 },
-      'pets/{id}/GET': { metricsEnabled: true },
-      '~1/GET': { dataTraceEnabled: true },
-      '*/*': { cacheTtlInSeconds: 60 },
+      '~1pets~1{id}/GET': awsMethodSetting({ throttlingBurstLimit: 7 }),
+      'pets/{id}/GET': awsMethodSetting({ metricsEnabled: true }),
+      '~1/GET': awsMethodSetting({ dataTraceEnabled: true }),
+      '*/*': awsMethodSetting({ cacheTtlInSeconds: 60 }),
     });
     // Terraform deletes its settings with `remove /{method_path}`.
     const removed = await update({ op: 'remove', path: '/pets/{id}/GET' }, { op: 'remove', path: '/~1/GET' });
