@@ -140,7 +140,8 @@ export function stageThrottle(stage: Stage, resourcePath: string, httpMethod: st
   const setting = methodSettingLookup(stage.methodSettings, resourcePath, httpMethod);
   const pick = (field: string): number | undefined => {
     const v = setting(field);
-    return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+    // A negative limit (-1, as Terraform sends for limits it doesn't manage) is not set: the account's applies.
+    return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
   };
   const rate = pick('throttlingRateLimit');
   const burst = pick('throttlingBurstLimit');
