@@ -16,8 +16,10 @@ import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { startSluice, type Sluice } from '../src/server/app.js';
 import { defaultConfig, type SluiceConfig } from '../src/server/config.js';
 import type { LogRecord } from '../src/server/logger.js';
+import { setCloudWatchRole } from './helpers/cloudwatch-role.js';
 import { createLoggingApi } from './helpers/logging-api.js';
 import { awsEnv, tempDir, testCredentials } from './helpers/sluice.js';
+import { awsMethodSetting } from './helpers/method-settings.js';
 
 const run = promisify(execFile);
 
@@ -51,7 +53,10 @@ async function serve(over: Partial<SluiceConfig> = {}): Promise<Served> {
     { log: (_line, record) => records.push(record) },
   );
   const client = new APIGatewayClient({ endpoint: sluice.url, region: 'us-east-1', credentials: testCredentials });
-  return { sluice, records, client, apiId: await createLoggingApi(client) };
+  const apiId = await createLoggingApi(client);
+  // Stages may log once the account has its CloudWatch role, as on AWS.
+  await setCloudWatchRole(sluice.url);
+  return { sluice, records, client, apiId };
 }
 
 async function close(s: Served): Promise<void> {
@@ -140,17 +145,19 @@ describe('access logging (accessLogSettings.format)', () => {
   });
 
   it('fills the error and integration variables, and renders what has no value as -', async () => {
-    const format = '$context.status|$context.error.responseType|$context.error.message|$context.error.messageString|$context.integration.error|$context.integration.status|$context.integrationLatency|$context.identity.userAgent|$context.apiId|$context.stage|$context.path|$context.domainName|$context.accountId|$context.no.such.variable|$context.xrayTraceId';
+    const format = '$context.requestId|$context.status|$context.error.responseType|$context.error.message|$context.error.messageString|$context.integration.error|$context.integration.status|$context.integrationLatency|$context.identity.userAgent|$context.apiId|$context.stage|$context.path|$context.domainName|$context.accountId|$context.no.such.variable|$context.xrayTraceId';
     await updateStage(s, { op: 'replace', path: '/accessLogSettings/format', value: format });
-    await invoke(s, 'GET /down');
-    const failed = (ofType(s.records, 'access').at(-1)!.msg as string).split('|');
+    const down = await invoke(s, 'GET /down');
+    const [downId, ...failed] = (ofType(s.records, 'access').at(-1)!.msg as string).split('|');
+    assert.equal(downId, down.requestId);
     const host = new URL(s.sluice.url).host;
     assert.deepEqual(failed.slice(0, 4), ['502', 'INTEGRATION_FAILURE', 'Internal server error', '"Internal server error"']);
     assert.notEqual(failed[4], '-', 'the network error is the integration error');
     assert.deepEqual(failed.slice(5), ['-', '-', 'access-log-test/1.0', s.apiId, 'test', '/test/down', host, '000000000000', '-', '-']);
 
-    await invoke(s, 'POST /ok');
-    const ok = (ofType(s.records, 'access').at(-1)!.msg as string).split('|');
+    const served = await invoke(s, 'POST /ok');
+    const [okId, ...ok] = (ofType(s.records, 'access').at(-1)!.msg as string).split('|');
+    assert.equal(okId, served.requestId);
     assert.deepEqual(ok.slice(0, 5), ['200', '-', '-', '-', '-']);
   });
 
@@ -234,7 +241,7 @@ print(json.dumps(r.get('methodSettings', {})))
 
   it('INFO writes every invocation\'s execution log, without request and response data unless dataTrace is on', async () => {
     const settings = await boto3UpdateStage([{ op: 'replace', path: '/*/*/logging/loglevel', value: 'INFO' }]);
-    assert.deepEqual(settings['*/*'], { loggingLevel: 'INFO' });
+    assert.deepEqual(settings['*/*'], awsMethodSetting({ loggingLevel: 'INFO' }));
     const r = await invoke(s, 'POST /ok', '{"secret":"payload"}');
     const rec = ofType(s.records, 'execution').at(-1)!;
     assert.deepEqual([rec.level, rec.requestId, rec.route, rec.status], ['info', r.requestId, 'POST /ok', 200]);
@@ -273,7 +280,8 @@ print(json.dumps(r.get('methodSettings', {})))
     assert.deepEqual(more, []);
 
     const settings = await boto3UpdateStage([{ op: 'replace', path: '/~1down/GET/logging/loglevel', value: 'OFF' }]);
-    assert.deepEqual(settings['down/GET'], { loggingLevel: 'OFF' });
+    // Kept under the path as written, as AWS keeps it (the AWS CLI's update-stage example: `~1resourceName/GET`).
+    assert.deepEqual(settings['~1down/GET'], awsMethodSetting({ loggingLevel: 'OFF' }));
     const before = ofType(s.records, 'execution').length;
     await invoke(s, 'GET /down');
     assert.equal(ofType(s.records, 'execution').length, before, 'OFF for GET /down');

@@ -41,7 +41,9 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import type { Sluice } from '../src/server/app.js';
 import { rejectsWith } from './helpers/aws-errors.js';
+import { setCloudWatchRole } from './helpers/cloudwatch-role.js';
 import { startTestSluice, testCredentials } from './helpers/sluice.js';
+import { awsMethodSetting } from './helpers/method-settings.js';
 
 let sluice: Sluice;
 let client: APIGatewayClient;
@@ -188,6 +190,8 @@ describe('theme 3: patch operations', () => {
     const deployment = await client.send(new CreateDeploymentCommand({ restApiId: a.id }));
     await client.send(new CreateStageCommand({ restApiId: a.id, stageName: 'dev', deploymentId: deployment.id! }));
     const stage = (...ops: PatchOperation[]) => client.send(new UpdateStageCommand({ restApiId: a.id, stageName: 'dev', patchOperations: ops }));
+    // The recorded account had its CloudWatch role, which turning logging on needs.
+    await setCloudWatchRole(sluice.url);
     // test_stage_access_log_settings
     const arn = 'arn:aws:logs:us-east-1:111111111111:log-group:access';
     let s = await stage({ op: 'add', path: '/accessLogSettings/destinationArn', value: arn }, { op: 'add', path: '/accessLogSettings/format', value: '$context.requestId' });
@@ -200,7 +204,7 @@ describe('theme 3: patch operations', () => {
     assert.equal(s.accessLogSettings, undefined);
     // method settings, and test_apigateway_common.py TestStages::test_update_stage_remove_wildcard "delete-error"
     s = await stage(replace('/*/*/logging/loglevel', 'INFO'), replace('/*/*/metrics/enabled', 'true'));
-    assert.deepEqual(s.methodSettings!['*/*'], { loggingLevel: 'INFO', metricsEnabled: true });
+    assert.deepEqual(s.methodSettings!['*/*'], awsMethodSetting({ loggingLevel: 'INFO', metricsEnabled: true }));
     s = await stage({ op: 'remove', path: '/*/*' });
     assert.deepEqual(s.methodSettings, {});
     await rejectsWith(stage({ op: 'remove', path: '/*/*' }), 'BadRequestException', 'Cannot remove method setting */* because there is no method setting for this method ');

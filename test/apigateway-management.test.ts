@@ -51,6 +51,7 @@ import {
 import { parse as parseYaml } from 'yaml';
 import type { Sluice } from '../src/server/app.js';
 import { rejectsWith } from './helpers/aws-errors.js';
+import { setCloudWatchRole } from './helpers/cloudwatch-role.js';
 import { awsEnv, startTestSluice, tempDir, testCredentials } from './helpers/sluice.js';
 
 const run = promisify(execFile);
@@ -208,6 +209,7 @@ describe('deployments are snapshots', () => {
     }));
     await client.send(new CreateDeploymentCommand({ restApiId: apiId, stageName: 'dev', variables: { color: 'blue' } }));
     assert.deepEqual(JSON.parse((await invokeUrl(apiId, 'dev', '/pets')).text), { color: 'blue' });
+    await setCloudWatchRole(sluice.url); // a logging level other than OFF needs the account's CloudWatch role
     const updated = await client.send(new UpdateStageCommand({
       restApiId: apiId, stageName: 'dev', patchOperations: [
         { op: 'replace', path: '/variables/color', value: 'green' },

@@ -296,6 +296,18 @@ describe('throttling and quotas at invoke time', () => {
     // Burst 0 refuses everything (the way to switch a stage off).
     await client.send(new UpdateStageCommand({ restApiId: api.id, stageName: 'prod', patchOperations: [{ op: 'replace', path: '/*/*/throttling/burstLimit', value: '0' }] }));
     assert.equal((await invoke(api.id, '/open')).status, 429);
+
+    // -1 is "not set" (Terraform's aws_api_gateway_method_settings sends it for limits it doesn't manage):
+    // the account's limits apply, which Sluice doesn't enforce.
+    await client.send(new UpdateStageCommand({
+      restApiId: api.id,
+      stageName: 'prod',
+      patchOperations: [
+        { op: 'replace', path: '/*/*/throttling/burstLimit', value: '-1' },
+        { op: 'replace', path: '/*/*/throttling/rateLimit', value: '-1' },
+      ],
+    }));
+    for (let i = 0; i < 5; i++) assert.equal((await invoke(api.id, '/open')).status, 200);
   });
 
   test('gateway responses customise THROTTLED, QUOTA_EXCEEDED and INVALID_API_KEY (and DEFAULT_4XX reaches them)', async () => {

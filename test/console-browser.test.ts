@@ -14,6 +14,7 @@ import * as AG from '@aws-sdk/client-api-gateway';
 import * as K from '@aws-sdk/client-kinesis';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Sluice } from '../src/server/app.js';
+import { setCloudWatchRole } from './helpers/cloudwatch-role.js';
 import { repoRoot, startTestSluice, testCredentials } from './helpers/sluice.js';
 
 const CHROMIUM = process.env['SLUICE_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -381,6 +382,13 @@ describe('console in a browser', { skip, timeout: 180_000 }, () => {
       await page.getByRole('tab', { name: 'Logs and tracing' }).click();
       await page.getByLabel('CloudWatch logs').selectOption('INFO');
       await page.getByLabel('Detailed metrics (per method)').check();
+      // As on AWS, a stage may not log before the account has its CloudWatch role: AWS's refusal is shown.
+      await page.getByRole('button', { name: 'Save logging settings' }).click();
+      await page.getByRole('alert').getByText('CloudWatch Logs role ARN must be set in account settings to enable logging').waitFor();
+      await shot('15-stage-logs-no-role');
+      const unchanged = await apig.send(new AG.GetStageCommand({ restApiId: api.id, stageName: 'prod' }));
+      assert.deepEqual(unchanged.methodSettings ?? {}, {}, 'nothing of the refused patch was saved');
+      await setCloudWatchRole(s.url);
       await page.getByRole('button', { name: 'Save logging settings' }).click();
       await page.getByText('Logging settings saved.').waitFor();
 
@@ -388,7 +396,7 @@ describe('console in a browser', { skip, timeout: 180_000 }, () => {
       await page.getByLabel('Access log destination ARN').fill('arn:aws:logs:us-east-1:000000000000:log-group:console-access');
       await page.getByLabel('Log format').fill('$context.status');
       await page.getByRole('button', { name: 'Save access logging' }).click();
-      await page.getByRole('alert').getByText(/must include \$context\.requestId/).waitFor();
+      await page.getByRole('alert').getByText(/must include either \$context\.requestId or \$context\.extendedRequestId/).waitFor();
       await page.getByRole('button', { name: 'Use the JSON example format' }).click();
       const format = await page.getByLabel('Log format').inputValue();
       assert.match(format, /^\{ "requestId":"\$context\.requestId"/);

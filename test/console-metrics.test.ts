@@ -24,6 +24,7 @@ describe('Prometheus text parser', () => {
         'up{ job = "x" } +Inf',
         'down -Inf',
         'nan NaN',
+        'lag_mean Nan',
         '  ',
         'broken{a="1"',
         'novalue{a="1"}',
@@ -39,7 +40,8 @@ describe('Prometheus text parser', () => {
     assert.deepEqual(samples[3]!.labels, { job: 'x' });
     assert.equal(samples[4]!.value, -Infinity);
     assert.ok(Number.isNaN(samples[5]!.value));
-    assert.equal(samples.length, 6);
+    assert.ok(Number.isNaN(samples[6]!.value), 'prom-client writes NaN as Nan');
+    assert.equal(samples.length, 7);
     assert.equal(skipped, 4);
   });
 
@@ -126,8 +128,11 @@ describe("the stream charts read Sluice's own metrics", () => {
 
   it('every chart names a family /_sluice/metrics has, and a PutRecords of 7 is one data point of 7', async () => {
     const scrape = async (): Promise<Snapshot> => {
-      const exposition = parsePrometheusText(await (await fetch(`${sluice.url}/_sluice/metrics`)).text());
-      assert.equal(exposition.skipped, 0, 'every line of Sluice’s exposition is read');
+      const text = await (await fetch(`${sluice.url}/_sluice/metrics`)).text();
+      const exposition = parsePrometheusText(text);
+      const unread = text.split('\n').filter((l) => l.trim() !== '' && parsePrometheusText(l).skipped > 0);
+      assert.deepEqual(unread, [], 'every line of Sluice’s exposition is read');
+      assert.equal(exposition.skipped, 0);
       for (const c of STREAM_CHARTS) {
         assert.ok(exposition.types.has(c.metric), `${c.title}: ${c.metric} is exposed`);
       }

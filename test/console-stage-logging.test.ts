@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Sluice } from '../src/server/app.js';
 import type { Stage } from '../src/console/web/src/clients/apigateway-types.js';
 import { ACCESS_LOG_FORMATS, accessLogDraft, accessLogPatch, accessLogProblems, stageLogging, stageLoggingPatch } from '../src/console/web/src/lib/stage-logging.js';
+import { setCloudWatchRole } from './helpers/cloudwatch-role.js';
 import { startTestSluice } from './helpers/sluice.js';
 
 let sluice: Sluice;
@@ -28,6 +29,8 @@ before(async () => {
   await call('PUT', `/restapis/${apiId}/resources/${root.id}/methods/GET/integration`, { type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200}' } });
   await call('POST', `/restapis/${apiId}/deployments`, { stageName: 'dev' });
   stagePath = `/restapis/${apiId}/stages/dev`;
+  // Stages may log once the account has its CloudWatch role, as on AWS.
+  await setCloudWatchRole(sluice.url);
 });
 
 after(async () => {
@@ -64,13 +67,28 @@ describe('stage logging patches', () => {
     assert.equal((await call<Stage>('PATCH', stagePath, { patchOperations: off })).accessLogSettings, undefined);
   });
 
-  it('says what AWS would refuse before anything is sent', () => {
+  it('says what UpdateStage would refuse before anything is sent, in its words', async () => {
     const ok = { enabled: true, destinationArn: 'arn:aws:firehose:us-east-1:000000000000:deliverystream/amazon-apigateway-logs', format: '$context.extendedRequestId' };
     assert.deepEqual(accessLogProblems(ok), []);
-    assert.equal(accessLogProblems({ ...ok, destinationArn: 'arn:aws:firehose:us-east-1:000000000000:deliverystream/logs' }).length, 1);
-    assert.equal(accessLogProblems({ ...ok, destinationArn: 'log-group' }).length, 1);
-    assert.match(accessLogProblems({ ...ok, format: '$context.status' }).join(), /requestId/);
-    assert.match(accessLogProblems({ ...ok, format: '$context.requestId\n$context.status' }).join(), /one line/);
+    assert.deepEqual(accessLogProblems({ ...ok, format: '$context.requestId\n' }), [], 'a newline at the end is allowed');
     assert.deepEqual(accessLogProblems({ enabled: false, destinationArn: '', format: '' }), []);
+    const refused = [
+      { ...ok, destinationArn: 'arn:aws:firehose:us-east-1:000000000000:deliverystream/logs' },
+      { ...ok, destinationArn: 'arn:aws:logs:us-east-1:000000000000:log-group:access:*' },
+      { ...ok, destinationArn: 'log-group' },
+      { ...ok, format: '$context.status' },
+      { ...ok, format: '$context.requestId\n$context.status' },
+    ];
+    const stage = await call<Stage>('GET', stagePath);
+    for (const draft of refused) {
+      const problems = accessLogProblems(draft);
+      assert.equal(problems.length, 1, JSON.stringify(draft));
+      // The server refuses the same draft with the same message.
+      const res = await fetch(sluice.url + stagePath, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ patchOperations: accessLogPatch(stage, draft) }) });
+      assert.equal(res.status, 400);
+      assert.equal(((await res.json()) as { message: string }).message, problems[0]);
+    }
+    assert.match(accessLogProblems({ ...ok, format: '$context.status' }).join(), /must include either \$context\.requestId or \$context\.extendedRequestId/);
+    assert.match(accessLogProblems({ ...ok, format: '$context.requestId\n$context.status' }).join(), /must be single line/);
   });
 });

@@ -104,7 +104,7 @@ describe('Terraform applies, plans and destroys the KinesisProxy API', { timeout
     const apply = await terraform('apply', '-auto-approve', '-input=false', '-no-color');
     ok(apply, 'apply');
     timings.push(`apply ${apply.seconds}s`);
-    assert.match(apply.output, /Apply complete! Resources: 24 added, 0 changed, 0 destroyed\./);
+    assert.match(apply.output, /Apply complete! Resources: 25 added, 0 changed, 0 destroyed\./);
 
     const opts = { endpoint: sluice.url, region: 'us-east-1', credentials: testCredentials, maxAttempts: 1 };
     const ag = new AG.APIGatewayClient(opts);
@@ -117,6 +117,10 @@ describe('Terraform applies, plans and destroys the KinesisProxy API', { timeout
     assert.equal(account.cloudwatchRoleArn, 'arn:aws:iam::000000000000:role/tf-apigw-cloudwatch');
     const stage = await ag.send(new AG.GetStageCommand({ restApiId: apiId, stageName: 'test' }));
     assert.deepEqual(stage.variables, { stream: 'tf-orders' });
+    assert.match(stage.accessLogSettings?.format ?? '', /\$context\.requestId/);
+    assert.equal(stage.accessLogSettings?.destinationArn, 'arn:aws:logs:us-east-1:000000000000:log-group:kinesis-proxy-access');
+    assert.equal(stage.methodSettings?.['*/*']?.loggingLevel, 'INFO');
+    assert.equal(stage.methodSettings?.['*/*']?.metricsEnabled, true);
 
     const base = `${sluice.url}/restapis/${apiId}/test/_user_request_`;
     const listed = await fetch(`${base}/streams`, { headers: { 'content-type': 'application/json' } });
@@ -144,7 +148,7 @@ describe('Terraform applies, plans and destroys the KinesisProxy API', { timeout
     const destroy = await terraform('destroy', '-auto-approve', '-input=false', '-no-color');
     ok(destroy, 'destroy');
     timings.push(`destroy ${destroy.seconds}s`);
-    assert.match(destroy.output, /Destroy complete! Resources: 24 destroyed\./);
+    assert.match(destroy.output, /Destroy complete! Resources: 25 destroyed\./);
     const opts = { endpoint: sluice.url, region: 'us-east-1', credentials: testCredentials, maxAttempts: 1 };
     const ag = new AG.APIGatewayClient(opts);
     const iam = new I.IAMClient(opts);

@@ -46,6 +46,7 @@ provider "aws" {
 }
 
 data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
 
 # ------------------------------------------------------------------ IAM
 
@@ -297,7 +298,25 @@ resource "aws_api_gateway_stage" "test" {
   variables = {
     stream = aws_kinesis_stream.orders.name
   }
+  # Sluice writes these lines to its own log (or --access-log); the log group is only named.
+  access_log_settings {
+    destination_arn = "arn:aws:logs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:log-group:kinesis-proxy-access"
+    format          = jsonencode({ requestId = "$context.requestId", ip = "$context.identity.sourceIp", method = "$context.httpMethod", path = "$context.resourcePath", status = "$context.status" })
+  }
+  # Logging needs the account's CloudWatch role first, as on AWS.
   depends_on = [aws_api_gateway_account.this]
+}
+
+# Execution logs and detailed metrics for every method of the stage.
+resource "aws_api_gateway_method_settings" "all" {
+  rest_api_id = local.api_id
+  stage_name  = aws_api_gateway_stage.test.stage_name
+  method_path = "*/*"
+  settings {
+    logging_level      = "INFO"
+    metrics_enabled    = true
+    data_trace_enabled = false
+  }
 }
 
 output "invoke_url" {

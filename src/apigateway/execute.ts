@@ -78,6 +78,8 @@ export interface InvokeResult {
   readonly context: Record<string, unknown>;
   /** The stage as it served the request (its method and access log settings), when it exists. */
   readonly servedStage?: Stage;
+  /** The matched method's own verb (`ANY` for an ANY method), whose method settings apply; absent when no method matched. */
+  readonly methodHttpMethod?: string;
 }
 
 /**
@@ -232,6 +234,7 @@ export class Executor {
     return {
       requestId, status, headers, body, log: text, errorLines: log.errorLines(), latency, context,
       ...(compiled ? { apiName: compiled.api.name, servedStage: compiled.stage } : {}),
+      ...(ex.method ? { methodHttpMethod: ex.method.method.httpMethod } : {}),
       ...(integrationLatency !== undefined ? { integrationLatency } : {}),
     };
   }

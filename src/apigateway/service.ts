@@ -58,7 +58,7 @@ export function createExecuteApiService(executor: Executor, metrics: GatewayMetr
       const result = await executor.invoke(invoke);
       const resourcePath = result.context['resourcePath'] as string | undefined;
       noteRequest(req, { apiId: target.apiId, stage: target.stage, ...(resourcePath !== undefined ? { route: `${req.method} ${resourcePath}` } : {}) });
-      const settings = methodSettingsFor(result.servedStage, resourcePath, req.method);
+      const settings = methodSettingsFor(result.servedStage, resourcePath, result.methodHttpMethod ?? req.method);
       // Requests to stages that exist count, as CloudWatch counts them per API and stage, and per method
       // with detailed metrics on (a method that was not matched has no Resource/Method to count under).
       if (result.apiName !== undefined) {

@@ -47,6 +47,11 @@ function view(a: AccountSettings): Record<string, unknown> {
   };
 }
 
+/** The account's CloudWatch role, which UpdateStage needs before a stage may log (stages.ts). */
+export async function cloudWatchRoleArn(ctx: ManagementContext): Promise<string | undefined> {
+  return (await load(ctx)).cloudwatchRoleArn;
+}
+
 export async function getAccount(ctx: ManagementContext): Promise<Record<string, unknown>> {
   return view(await load(ctx));
 }

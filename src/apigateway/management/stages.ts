@@ -1,6 +1,8 @@
 /** Stages: named pointers at deployments, with their variables and settings. */
+import { accessLogDestinationProblem, accessLogFormatProblem } from '../access-log-settings.js';
 import { badRequest, conflict } from '../errors.js';
 import type { Stage } from '../model.js';
+import { cloudWatchRoleArn } from './account.js';
 import type { ApiAddress } from './addressing.js';
 import type { ManagementContext } from './context.js';
 import { deployToStage } from './deployments.js';
@@ -90,15 +92,29 @@ const ACCESS_LOG_FIELDS = ['destinationArn', 'format'];
 const nothingToRemove = (what: string): Error => badRequest(`Cannot remove method setting ${what} because there is no method setting for this method `);
 
 /**
+ * AWS's refusal to turn on logging (access logs, or a logging level other than OFF) while the
+ * account has no CloudWatch role (UpdateAccount `/cloudwatchRoleArn`), quoted from AWS in
+ * aws-solutions/virtual-waiting-room-on-aws#74 and anomalyco/sst#1556. Terraform's acceptance
+ * tests for aws_api_gateway_method_settings set the account's role for `logging_level` only,
+ * not for `data_trace_enabled` or `metrics_enabled`: those need none.
+ */
+const NO_CLOUDWATCH_ROLE = 'CloudWatch Logs role ARN must be set in account settings to enable logging';
+
+/** Method setting paths end in one of these (`/{resourcePath}/{httpMethod}/logging/loglevel`). */
+const METHOD_SETTING_PATH = new RegExp(`^/(.*)/([^/]+)/(${Object.keys(METHOD_SETTINGS).join('|')})$`);
+
+/**
  * The stage paths outside STAGE_PATCH: access log settings, method settings, and AWS's refusals
  * of the rest (recorded: test_apigateway_api TestApiGatewayStage::test_stage_access_log_settings(_validation),
  * test_apigateway_common TestStages::test_create_update_stages, test_update_stage_remove_wildcard).
+ * `loggingAllowed`: whether the account has a CloudWatch role, which turning logging on needs.
  */
 function patchStageSettings(
   stage: Record<string, unknown>,
   methodSettings: Record<string, Record<string, unknown>>,
   op: PatchOperation,
   segments: readonly string[],
+  loggingAllowed: boolean,
 ): true {
   const path = op.path ?? '';
   if (segments[0] === 'accessLogSettings') {
@@ -112,28 +128,37 @@ function patchStageSettings(
     }
     if ((op.op === 'add' || op.op === 'replace') && field !== undefined && ACCESS_LOG_FIELDS.includes(field)) {
       if (!op.value) throw badRequest('Access Log value must not be empty');
+      const problem = field === 'format' ? accessLogFormatProblem(op.value) : accessLogDestinationProblem(op.value);
+      if (problem) throw badRequest(problem);
+      if (!loggingAllowed) throw badRequest(NO_CLOUDWATCH_ROLE);
       stage['accessLogSettings'] = { ...(stage['accessLogSettings'] as object | undefined), [field]: op.value };
       return true;
     }
     throw badRequest('Invalid accessLogSettings path. Must be one of : [/accessLogSettings/destinationArn, /accessLogSettings/format]');
   }
-  // Method settings: `/{resourcePath}/{httpMethod}/{setting}` ("~1pets" is the resource "/pets"; "*/*" all methods).
-  const key = segments.length >= 2 ? `${segments[0]!.replace(/^\//, '') || '*'}/${segments[1]}` : undefined;
-  const setting = METHOD_SETTINGS[segments.slice(2).join('/')];
-  if (op.op === 'replace' && key && setting && segments.length === 4) {
+  // Method settings: `/{resourcePath}/{httpMethod}/{setting}`, kept under the path's text as written
+  // (`/~1pets/GET/...` as `~1pets/GET`, `/pets/{id}/GET/...` as `pets/{id}/GET`, `/*/*/...` as `*/*`:
+  // see method-settings.ts).
+  const named = METHOD_SETTING_PATH.exec(path);
+  if (op.op === 'replace' && named) {
+    const key = `${named[1]}/${named[2]}`;
+    const setting = METHOD_SETTINGS[named[3]!]!;
     // Settings are recorded as AWS returns them; throttling (usage/gate.ts), logging, data trace and
     // metrics (method-settings.ts) take effect; caching is recorded only.
     const raw = op.value ?? '';
     const value = setting.type === 'boolean' ? raw === 'true' : setting.type === 'number' ? Number(raw) : raw;
+    if (setting.field === 'loggingLevel' && raw.toUpperCase() !== 'OFF' && !loggingAllowed) throw badRequest(NO_CLOUDWATCH_ROLE);
     methodSettings[key] = { ...methodSettings[key], [setting.field]: value };
     return true;
   }
   if (op.op === 'remove') {
-    if (key && segments.length === 2 && methodSettings[key]) {
+    // `remove /~1pets/GET` (`remove /*/*`, as Terraform deletes aws_api_gateway_method_settings) drops that entry.
+    const key = path.replace(/^\//, '');
+    if (Object.hasOwn(methodSettings, key)) {
       delete methodSettings[key];
       return true;
     }
-    throw nothingToRemove(path.replace(/^\//, ''));
+    throw nothingToRemove(key);
   }
   if (op.op === 'add') throw badRequest(`Invalid add operation with path: ${path}`);
   throw badRequest(`Invalid method setting path: ${path}. Must be one of: ${STAGE_PATHS}`);
@@ -142,7 +167,9 @@ function patchStageSettings(
 export async function updateStage(ctx: ManagementContext, input: StageAddress & { patchOperations?: PatchOperation[] }): Promise<Record<string, unknown>> {
   const stage = structuredClone(await requireStage(ctx, input.restApiId, input.stageName)) as Stage & Record<string, unknown>;
   const methodSettings: Record<string, Record<string, unknown>> = { ...stage.methodSettings };
-  applyPatch(stage, STAGE_PATCH, input.patchOperations, (op, segments) => patchStageSettings(stage, methodSettings, op, segments));
+  const loggingAllowed = Boolean(await cloudWatchRoleArn(ctx));
+  // The whole list applies or none of it: the stage is saved only once every operation passed.
+  applyPatch(stage, STAGE_PATCH, input.patchOperations, (op, segments) => patchStageSettings(stage, methodSettings, op, segments, loggingAllowed));
   const deployment = await requireDeployment(ctx, input.restApiId, stage.deploymentId);
   const updated: Stage = { ...stage, methodSettings, lastUpdatedDate: Math.floor(Date.now() / 1000) };
   await ctx.stages.put(updated, deployment);

@@ -193,6 +193,28 @@ export function deploymentView(d: Deployment, withSummary: boolean): Wire {
   return { id: d.id, description: d.description, createdDate: date(d.createdDate), apiSummary };
 }
 
+/**
+ * What AWS shows for a method setting nobody set (the AWS CLI's update-stage examples): the
+ * account's throttling, no caching, no metrics or data trace. `loggingLevel` appears only once set.
+ */
+const METHOD_SETTING_DEFAULTS = Object.freeze({
+  metricsEnabled: false,
+  dataTraceEnabled: false,
+  throttlingBurstLimit: 5000,
+  throttlingRateLimit: 10000.0,
+  cachingEnabled: false,
+  cacheTtlInSeconds: 300,
+  cacheDataEncrypted: false,
+  requireAuthorizationForCacheControl: true,
+  unauthorizedCacheControlHeaderStrategy: 'SUCCEED_WITH_RESPONSE_HEADER',
+});
+
+function methodSettingsView(settings: Stage['methodSettings']): Wire {
+  const view: Wire = {};
+  for (const [key, own] of Object.entries(settings ?? {})) view[key] = { ...METHOD_SETTING_DEFAULTS, ...own };
+  return view;
+}
+
 export function stageView(s: Stage): Wire {
   return {
     deploymentId: s.deploymentId,
@@ -203,7 +225,7 @@ export function stageView(s: Stage): Wire {
     cacheClusterEnabled: s.cacheClusterEnabled ?? false,
     cacheClusterSize: s.cacheClusterSize,
     cacheClusterStatus: 'NOT_AVAILABLE',
-    methodSettings: s.methodSettings ?? {},
+    methodSettings: methodSettingsView(s.methodSettings),
     variables: nonEmpty(s.variables),
     documentationVersion: s.documentationVersion,
     tracingEnabled: s.tracingEnabled ?? false,

@@ -15,6 +15,7 @@
  * applied. Only methods that require a key are metered, as on AWS.
  */
 import type { GatewayError } from '../gateway-responses.js';
+import { methodSettingLookup } from '../method-settings.js';
 import type { ApiKeySource, Stage } from '../model.js';
 import type { ApiKey, ApiStage, ThrottleSettings, UsagePlan } from './model.js';
 import type { UsageStore } from './store.js';
@@ -131,17 +132,16 @@ function methodThrottle(stage: ApiStage, methodKey: string): ThrottleSettings | 
 }
 
 /**
- * The stage's throttling for a method: its own method settings
- * (`{path}/{VERB}` as UpdateStage stores them, `streams/{name}/GET`), each
- * limit falling back to `*` / `*`'s. Undefined when neither sets one.
+ * The stage's throttling for a method: its own method settings (under any key that names it,
+ * `~1streams~1{name}/GET` or `streams/{name}/GET`: see method-settings.ts), each limit falling back
+ * to `*` / `*`'s. Undefined when neither sets one. `httpMethod` is the method's own verb.
  */
 export function stageThrottle(stage: Stage, resourcePath: string, httpMethod: string): ThrottleSettings | undefined {
-  const settings = stage.methodSettings ?? {};
-  const own = settings[`${resourcePath.replace(/^\//, '') || '*'}/${httpMethod}`] ?? {};
-  const all = settings['*/*'] ?? {};
+  const setting = methodSettingLookup(stage.methodSettings, resourcePath, httpMethod);
   const pick = (field: string): number | undefined => {
-    const v = own[field] ?? all[field];
-    return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+    const v = setting(field);
+    // A negative limit (-1, as Terraform sends for limits it doesn't manage) is not set: the account's applies.
+    return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
   };
   const rate = pick('throttlingRateLimit');
   const burst = pick('throttlingBurstLimit');

@@ -23,6 +23,15 @@ from botocore.exceptions import ClientError
 # Parameter validation off: some recordings send what the model refuses, and
 # a call the client would have refused never reached AWS to be recorded.
 client = boto3.client("apigateway", config=Config(parameter_validation=False, retries={"max_attempts": 1}))
+# A step may name another service (`"service": "iam"`): the account's setup the recorded tests
+# relied on, such as the CloudWatch role API Gateway needs before a stage may log.
+clients = {"apigateway": client}
+
+
+def client_for(service):
+    if service not in clients:
+        clients[service] = boto3.client(service, config=Config(retries={"max_attempts": 1}))
+    return clients[service]
 
 TEMPLATE = re.compile(r"\$\{([A-Za-z0-9_.-]+)\}")
 
@@ -126,7 +135,7 @@ def run(scenario):
             response = value
         else:
             try:
-                response = getattr(client, step["call"])(**params)
+                response = getattr(client_for(step.get("service", "apigateway")), step["call"])(**params)
             except ClientError as e:
                 response = e.response
             if "Error" in response:

@@ -73,7 +73,8 @@ export interface Deployment {
   createdDate?: number;
 }
 
-// One entry of a stage's methodSettings, keyed `{resourcePath}/{httpMethod}` (`*/*` for all methods).
+// One entry of a stage's methodSettings, keyed `{resourcePath}/{httpMethod}` as UpdateStage's path spelled it
+// (`~1pets/GET`, `pets/GET`; `*/*` for all methods): see src/apigateway/method-settings.ts.
 export interface MethodSetting {
   metricsEnabled?: boolean;
   loggingLevel?: string;

@@ -24,13 +24,15 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*/;
 
 /** Reads Prometheus' number spellings: Go's float syntax plus NaN, +Inf, -Inf. */
 export function parseValue(text: string): number | undefined {
-  switch (text) {
-    case 'NaN':
+  // Prometheus reads the special values without regard to case (Go's ParseFloat), and prom-client
+  // writes NaN as `Nan` (a gauge such as the event loop lag mean before its first sample).
+  switch (text.toLowerCase()) {
+    case 'nan':
       return NaN;
-    case '+Inf':
-    case 'Inf':
+    case '+inf':
+    case 'inf':
       return Infinity;
-    case '-Inf':
+    case '-inf':
       return -Infinity;
   }
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return undefined;

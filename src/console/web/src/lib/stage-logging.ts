@@ -5,6 +5,7 @@
  * `.../logging/dataTrace` and `.../metrics/enabled`, with `*` for both parts) and X-Ray tracing
  * (`/tracingEnabled`). Only what changed is sent.
  */
+import { accessLogDestinationProblem, accessLogFormatProblem } from '../../../../apigateway/access-log-settings.js';
 import type { PatchOperation, Stage } from '../clients/apigateway-types.js';
 
 /** The example formats the API Gateway console offers (its developer guide, "Access logging for REST APIs"), each on one line as AWS requires. */
@@ -42,21 +43,20 @@ export function accessLogDraft(stage: Stage): AccessLogDraft {
   return { enabled: Boolean(s?.destinationArn || s?.format), destinationArn: s?.destinationArn ?? '', format: s?.format ?? '' };
 }
 
-/** What AWS would refuse, said before anything is sent. */
+/** What UpdateStage would refuse, said before anything is sent: the server's own checks (src/apigateway/access-log-settings.ts), in its words. */
 export function accessLogProblems(d: AccessLogDraft): string[] {
   if (!d.enabled) return [];
   const problems: string[] = [];
   const arn = d.destinationArn.trim();
   if (arn === '') problems.push('Enter the ARN of a CloudWatch Logs log group or a Firehose stream.');
-  else if (!/^arn:[\w-]+:logs:[\w-]*:\d*:log-group:[^:\s]+(:\*)?$/.test(arn) && !/^arn:[\w-]+:firehose:[\w-]*:\d*:deliverystream\/\S+$/.test(arn)) {
-    problems.push('The destination must be a log group ARN (arn:aws:logs:region:account:log-group:name) or a Firehose stream ARN (arn:aws:firehose:region:account:deliverystream/amazon-apigateway-name).');
-  } else if (/:firehose:/.test(arn) && !/deliverystream\/amazon-apigateway-/.test(arn)) {
-    problems.push('A Firehose stream that receives access logs must be named amazon-apigateway-…');
+  else {
+    const problem = accessLogDestinationProblem(arn);
+    if (problem) problems.push(problem);
   }
   if (d.format.trim() === '') problems.push('Enter a log format, or choose one of the examples.');
   else {
-    if (/[\r\n]/.test(d.format)) problems.push('The log format must be one line.');
-    if (!/\$context\.(requestId|extendedRequestId)\b/.test(d.format)) problems.push('The log format must include $context.requestId or $context.extendedRequestId.');
+    const problem = accessLogFormatProblem(d.format);
+    if (problem) problems.push(problem);
   }
   return problems;
 }
