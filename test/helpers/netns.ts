@@ -52,6 +52,7 @@ export class NetLab {
     this.prefix = `sl${process.pid % 10000}`;
     this.hub = `${this.prefix}hub`;
     this.selfIp = `${subnet}.1`;
+    NetLab.removeLeftovers();
     try {
       run('netns', 'add', this.hub);
       run('-n', this.hub, 'link', 'set', 'lo', 'up');
@@ -66,6 +67,34 @@ export class NetLab {
     } catch (e) {
       this.destroy();
       throw e;
+    }
+  }
+
+  /**
+   * Removes what a lab of an earlier run left behind when that run was killed (SIGKILL skips every
+   * exit path): its namespaces and its own-namespace link, which holds the subnet's first address
+   * and would make this lab's members unreachable. Labs share one subnet, so only one can run at a
+   * time anyway; a lab's names are `sl<pid><member>`.
+   */
+  private static removeLeftovers(): void {
+    const lab = /^sl\d+(hub|self|[a-z]\d+)$/;
+    for (const line of run('netns', 'list').split('\n')) {
+      const name = line.split(' ')[0] ?? '';
+      if (!lab.test(name)) continue;
+      try {
+        run('netns', 'del', name);
+      } catch {
+        // gone meanwhile
+      }
+    }
+    for (const line of run('-o', 'link', 'show').split('\n')) {
+      const name = /^\d+:\s+([^@:]+)/.exec(line)?.[1];
+      if (!name || !/^sl\d+self$/.test(name)) continue;
+      try {
+        run('link', 'del', name);
+      } catch {
+        // gone meanwhile
+      }
     }
   }
 
