@@ -19,6 +19,27 @@ export function natsServerBinary(): string {
   }
 }
 
+/** Waits until JetStream answers through the server at `url` (its cluster has a meta leader). */
+export async function waitForJetStream(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const nc = await connect({ servers: url, timeout: 1000, reconnect: false });
+      try {
+        const r = await nc.request('$JS.API.INFO', '', { timeout: 1000 });
+        const j = JSON.parse(new TextDecoder().decode(r.data)) as { error?: unknown };
+        if (!j.error) return;
+      } finally {
+        await nc.close();
+      }
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error(`JetStream at ${url} did not answer within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
@@ -117,22 +138,9 @@ export class NatsCluster {
     const deadline = Date.now() + timeoutMs;
     for (const s of this.servers) {
       if (!s.process) continue;
-      for (;;) {
-        try {
-          const nc = await connect({ servers: s.url, timeout: 1000, reconnect: false });
-          try {
-            const r = await nc.request('$JS.API.INFO', '', { timeout: 1000 });
-            const j = JSON.parse(new TextDecoder().decode(r.data)) as { error?: unknown };
-            if (!j.error) break;
-          } finally {
-            await nc.close();
-          }
-        } catch {
-          // not yet
-        }
-        if (Date.now() > deadline) throw new Error(`NATS server ${s.name} not ready:\n${s.output}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      await waitForJetStream(s.url, deadline - Date.now()).catch((e: Error) => {
+        throw new Error(`NATS server ${s.name} not ready (${e.message}):\n${s.output}`);
+      });
     }
   }
 
