@@ -4,6 +4,7 @@
  * GetRecords rule, control-plane call rates, random throttling and latency.
  */
 import { AwsError } from '../protocol/errors.js';
+import { localUsage, type Charges, type UsageExchange } from '../store/usage-exchange.js';
 
 export interface LimitsOptions {
   readonly enforce: boolean;
@@ -55,16 +56,75 @@ class Bucket {
   }
 }
 
+/** How often a node shares what it charged (cluster mode): the lag of a limit across nodes. */
+const SHARE_EVERY_MS = 50;
+/** The charge key that says "a 10 MiB read paused this shard". */
+const BIG_READ = 'p#';
+
+/** The rate of the bucket behind a charge key, or undefined for a key this build does not know. */
+function rateOf(key: string): number | undefined {
+  if (key.startsWith('w#')) return WRITE_RECORDS_PER_S;
+  if (key.startsWith('wb#')) return WRITE_BYTES_PER_S;
+  if (key.startsWith('r#')) return READ_CALLS_PER_S;
+  if (key.startsWith('rb#')) return READ_BYTES_PER_S;
+  if (key.startsWith('c#')) return CONTROL_TPS[key.split('#')[1] ?? ''];
+  return undefined;
+}
+
+/**
+ * AWS's per-shard and per-call budgets. With several nodes over one store, each node's charges
+ * are shared (UsageExchange) and charged to every other node's buckets too, so a budget is spent
+ * once by the cluster, not once per node (late by at most SHARE_EVERY_MS plus delivery).
+ */
 export class Limiter {
   private readonly buckets = new Map<string, Bucket>();
   private readonly readPausedUntil = new Map<string, number>();
+  private pending = new Map<string, number>();
+  private shareTimer: NodeJS.Timeout | undefined;
+  private readonly stopListening: () => void;
 
-  constructor(readonly options: LimitsOptions, private readonly accountId: string) {}
+  constructor(readonly options: LimitsOptions, private readonly accountId: string, private readonly usage: UsageExchange = localUsage) {
+    this.stopListening = options.enforce && usage.shared ? usage.onShared((c) => this.applyShared(c)) : () => undefined;
+  }
 
   private bucket(key: string, rate: number): Bucket {
     let b = this.buckets.get(key);
     if (!b) this.buckets.set(key, (b = new Bucket(rate)));
     return b;
+  }
+
+  /** Charges this node's bucket and remembers the charge for the other nodes. */
+  private charge(key: string, rate: number, n: number): void {
+    this.bucket(key, rate).take(n);
+    this.remember(key, n);
+  }
+
+  private remember(key: string, n: number): void {
+    if (!this.usage.shared) return;
+    this.pending.set(key, (this.pending.get(key) ?? 0) + n);
+    this.shareTimer ??= setTimeout(() => {
+      this.shareTimer = undefined;
+      const charges = this.pending;
+      this.pending = new Map();
+      this.usage.share(charges);
+    }, SHARE_EVERY_MS).unref();
+  }
+
+  /** Another node's charges, spent from this node's buckets as well. */
+  private applyShared(charges: Charges): void {
+    for (const [key, n] of charges) {
+      if (key.startsWith(BIG_READ)) {
+        this.readPausedUntil.set(key.slice(BIG_READ.length), Date.now() + BIG_READ_PAUSE_MS);
+        continue;
+      }
+      const rate = rateOf(key);
+      if (rate !== undefined) this.bucket(key, rate).take(n);
+    }
+  }
+
+  close(): void {
+    this.stopListening();
+    if (this.shareTimer) clearTimeout(this.shareTimer);
   }
 
   private fault(): boolean {
@@ -82,8 +142,8 @@ export class Limiter {
     const records = this.bucket(`w#${streamId}:${shardId}`, WRITE_RECORDS_PER_S);
     const volume = this.bucket(`wb#${streamId}:${shardId}`, WRITE_BYTES_PER_S);
     if (!records.canTake(1) || !volume.canTake(bytes)) return false;
-    records.take(1);
-    volume.take(bytes);
+    this.charge(`w#${streamId}:${shardId}`, WRITE_RECORDS_PER_S, 1);
+    this.charge(`wb#${streamId}:${shardId}`, WRITE_BYTES_PER_S, bytes);
     return true;
   }
 
@@ -98,15 +158,18 @@ export class Limiter {
     if ((this.readPausedUntil.get(key) ?? 0) > Date.now()) fail();
     const calls = this.bucket(`r#${key}`, READ_CALLS_PER_S);
     if (!calls.canTake(1) || !this.bucket(`rb#${key}`, READ_BYTES_PER_S).canTake(1)) fail();
-    calls.take(1);
+    this.charge(`r#${key}`, READ_CALLS_PER_S, 1);
   }
 
   /** Charges the bytes a GetRecords call returned; a 10 MiB answer pauses the shard for 5 s. */
   chargeRead(streamId: number, shardId: string, bytes: number): void {
     if (!this.options.enforce) return;
     const key = `${streamId}:${shardId}`;
-    this.bucket(`rb#${key}`, READ_BYTES_PER_S).take(bytes);
-    if (bytes >= BIG_READ_BYTES) this.readPausedUntil.set(key, Date.now() + BIG_READ_PAUSE_MS);
+    this.charge(`rb#${key}`, READ_BYTES_PER_S, bytes);
+    if (bytes >= BIG_READ_BYTES) {
+      this.readPausedUntil.set(key, Date.now() + BIG_READ_PAUSE_MS);
+      this.remember(`${BIG_READ}${key}`, 1);
+    }
   }
 
   /** Throws LimitExceededException when a control-plane action is called too often. */
@@ -119,9 +182,9 @@ export class Limiter {
   }
 
   private takeControl(action: string, scope: string, tps: number): boolean {
-    const b = this.bucket(`c#${action}#${scope}`, tps);
-    if (!b.canTake(1)) return false;
-    b.take(1);
+    const key = `c#${action}#${scope}`;
+    if (!this.bucket(key, tps).canTake(1)) return false;
+    this.charge(key, tps, 1);
     return true;
   }
 

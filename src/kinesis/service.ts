@@ -24,6 +24,7 @@ import { noMetrics, type KinesisMetrics } from './metrics.js';
 import type { KinesisContext } from './context.js';
 import { IteratorCodec } from './iterators.js';
 import { Limiter, noLimits, type LimitsOptions } from './limits.js';
+import type { UsageExchange } from '../store/usage-exchange.js';
 import { kinesisModel } from './model.js';
 import { ShardNotifier } from './notifier.js';
 import { Subscriptions } from './subscriptions.js';
@@ -42,6 +43,8 @@ export interface KinesisOptions extends Account, Delays {
   /** How often expired records are deleted from disk. */
   readonly retentionSweepMs?: number;
   readonly limits?: LimitsOptions;
+  /** Where rate-limit charges are shared with other nodes over the same store (cluster mode). */
+  readonly usage?: UsageExchange;
   readonly onInternalError?: (e: unknown) => void;
   /** The server's log, for problems with stored state and background work. */
   readonly log?: LogFn;
@@ -177,7 +180,7 @@ export async function createKinesisService(options: KinesisOptions, store: Strea
     limits: { shardLimit: options.shardLimit, createStreamMs: options.createStreamMs },
     notifier: wakeups,
     subscriptions: new Subscriptions(),
-    limiter: new Limiter(options.limits ?? noLimits, options.accountId),
+    limiter: new Limiter(options.limits ?? noLimits, options.accountId, options.usage),
     metrics: options.metrics ?? noMetrics,
   };
   registry.applyPending = (meta) => resharding.applyPendingChange(ctx, meta);
@@ -227,6 +230,7 @@ export async function createKinesisService(options: KinesisOptions, store: Strea
     },
     close() {
       clearInterval(sweep);
+      ctx.limiter.close();
       ctx.subscriptions.closeAll();
       registry.close();
     },

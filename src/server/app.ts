@@ -73,7 +73,7 @@ export async function startSluice(config: SluiceConfig, options: StartOptions = 
     // iam: IAM and STS services, the SigV4 guard every routed request passes, the example's execution role.
     const iam = await startIam({ ...config, auth, iam: config.iam ?? 'enforce' }, store.documents, { log });
     kinesisOpened = await createKinesisService(
-      { ...config, access: iam.access, log, metrics: metrics.kinesis, limits: { enforce: config.enforceLimits, faultRate: config.faultRate, latencyMs: config.latencyMs } },
+      { ...config, access: iam.access, log, metrics: metrics.kinesis, limits: { enforce: config.enforceLimits, faultRate: config.faultRate, latencyMs: config.latencyMs }, usage: store.usage },
       store.records,
       store.documents,
       store.wakeups,

@@ -6,6 +6,7 @@
 import type { DocumentStore } from './documents.js';
 import type { ShardWakeups, StreamStore } from './stream-store.js';
 import { SqliteStore } from './sqlite.js';
+import { localUsage, type UsageExchange } from './usage-exchange.js';
 import { LocalWakeups } from './wakeups.js';
 
 export type StoreSpec = { readonly kind: 'sqlite' } | { readonly kind: 'nats'; readonly servers: readonly string[]; readonly replicas?: number | undefined };
@@ -25,6 +26,8 @@ export interface StoreBackend {
   readonly records: StreamStore;
   readonly documents: DocumentStore;
   readonly wakeups: ShardWakeups;
+  /** Where rate-limit charges are shared with the other nodes (the embedded store: nowhere). */
+  readonly usage: UsageExchange;
   /** Start-up warnings for the operator. */
   readonly warnings: readonly string[];
   /** Where problems with stored state are reported (the server's log once it is set up). */
@@ -64,6 +67,7 @@ export async function openStore(spec: StoreSpec, dataDir: string | undefined, ve
     records: store,
     documents: store,
     wakeups: new LocalWakeups(),
+    usage: localUsage,
     warnings: store.warnings,
     setReporter(log) {
       store.reportProblem = log;

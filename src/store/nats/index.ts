@@ -9,6 +9,7 @@ import type { StoreBackend, StoreHealth } from '../backend.js';
 import { NatsClient } from './client.js';
 import { NatsDocuments } from './documents.js';
 import { NatsRecords } from './records.js';
+import { NatsUsage } from './usage.js';
 import { NatsWakeups } from './wakeups.js';
 
 const HEARTBEAT_MS = 2000;
@@ -75,6 +76,7 @@ export async function openNatsStore(options: NatsStoreOptions): Promise<StoreBac
       records,
       documents,
       wakeups,
+      usage: new NatsUsage(client, node),
       warnings,
       setReporter(log) {
         documents.reportProblem = log;
