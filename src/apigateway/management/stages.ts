@@ -162,7 +162,7 @@ function patchStageSettings(
 }
 
 export async function updateStage(ctx: ManagementContext, input: StageAddress & { patchOperations?: PatchOperation[] }): Promise<Record<string, unknown>> {
-  await requireStage(ctx, input.restApiId, input.stageName);
+  await ctx.apis.require(input.restApiId);
   const loggingAllowed = Boolean(await cloudWatchRoleArn(ctx));
   // Read, patch, compare-and-set: when another node changed the stage meanwhile, the patch is applied
   // again over that change (both kept), or refused as it would be on the stage as it now is.
