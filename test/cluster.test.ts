@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import * as K from '@aws-sdk/client-kinesis';
 import { IAMClient, CreateUserCommand, GetUserCommand } from '@aws-sdk/client-iam';
+import * as G from '@aws-sdk/client-api-gateway';
 import { NatsCluster } from './helpers/nats-cluster.js';
 import { awsEnv, spawnSluice, testCredentials, type ChildSluice } from './helpers/sluice.js';
 
@@ -177,6 +178,86 @@ describe('cluster mode over a 3-server NATS JetStream cluster', () => {
     const user = await waitFor('alice on B', async () => (await iamB.send(new GetUserCommand({ UserName: 'alice' }))).User);
     assert.equal(user.UserName, 'alice');
     iamB.destroy();
+    A.destroy();
+    B.destroy();
+  });
+
+  it('API Gateway on two nodes: the bundled example imported once; simultaneous CreateStage of one name: one ConflictException; simultaneous UpdateStage of different fields: both kept; CreateApiKey of one value: one wins', async (t) => {
+    const [a, b] = nodes as [ChildSluice, ChildSluice];
+    const gw = (n: ChildSluice): G.APIGatewayClient => new G.APIGatewayClient({ endpoint: n.url, region: 'us-east-1', credentials: testCredentials, maxAttempts: 1 });
+    const A = gw(a);
+    const B = gw(b);
+    const outcome = (rs: PromiseSettledResult<unknown>[]): string => JSON.stringify(rs.map((r) => (r.status === 'rejected' ? `${(r.reason as Error).name}: ${(r.reason as Error).message}` : 'ok')));
+    // One copy of the bundled example, whichever node is asked.
+    for (const client of [A, B]) {
+      const proxies = ((await client.send(new G.GetRestApisCommand({}))).items ?? []).filter((x) => x.name === 'KinesisProxy');
+      assert.equal(proxies.length, 1, JSON.stringify(proxies.map((x) => x.id)));
+    }
+    const api = ((await A.send(new G.GetRestApisCommand({}))).items ?? []).find((x) => x.name === 'KinesisProxy')!;
+    const deploymentId = (await A.send(new G.GetDeploymentsCommand({ restApiId: api.id! }))).items![0]!.id!;
+
+    const ROUNDS = 10;
+    const createMs: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const stageName = `race${round}`;
+      const t0 = performance.now();
+      const rs = await Promise.allSettled([
+        A.send(new G.CreateStageCommand({ restApiId: api.id!, stageName, deploymentId, description: 'from A' })),
+        B.send(new G.CreateStageCommand({ restApiId: api.id!, stageName, deploymentId, description: 'from B' })),
+      ]);
+      createMs.push(performance.now() - t0);
+      assert.equal(rs.filter((r) => r.status === 'fulfilled').length, 1, `CreateStage round ${round}: ${outcome(rs)}`);
+      const lost = rs.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      assert.equal((lost.reason as Error).name, 'ConflictException', outcome(rs));
+      assert.equal((lost.reason as Error).message, 'Stage already exists');
+    }
+
+    const updateMs: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const stageName = `race${round}`;
+      const t0 = performance.now();
+      const rs = await Promise.allSettled([
+        A.send(new G.UpdateStageCommand({ restApiId: api.id!, stageName, patchOperations: [{ op: 'replace', path: '/description', value: `description ${round}` }] })),
+        B.send(new G.UpdateStageCommand({ restApiId: api.id!, stageName, patchOperations: [{ op: 'replace', path: '/variables/color', value: `color${round}` }] })),
+      ]);
+      updateMs.push(performance.now() - t0);
+      assert.equal(rs.filter((r) => r.status === 'fulfilled').length, 2, `UpdateStage round ${round}: ${outcome(rs)}`);
+      // Reads are served from each node's watch-fed copy, which may be a moment behind: wait for both
+      // changes on both nodes (a lost update would never arrive).
+      for (const client of [A, B]) {
+        const stage = await waitFor(`round ${round}: both changes on ${client === A ? 'A' : 'B'}`, async () => {
+          const s = await client.send(new G.GetStageCommand({ restApiId: api.id!, stageName }));
+          return s.description === `description ${round}` && s.variables?.['color'] === `color${round}` ? s : undefined;
+        });
+        assert.deepEqual(stage.variables, { color: `color${round}` });
+      }
+    }
+
+    const keyMs: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const value = `cluster-race-value-${round}-${createHash('sha256').update(String(Date.now())).digest('hex').slice(0, 12)}`;
+      const t0 = performance.now();
+      const rs = await Promise.allSettled([
+        A.send(new G.CreateApiKeyCommand({ name: `a${round}`, value })),
+        B.send(new G.CreateApiKeyCommand({ name: `b${round}`, value })),
+      ]);
+      keyMs.push(performance.now() - t0);
+      assert.equal(rs.filter((r) => r.status === 'fulfilled').length, 1, `CreateApiKey round ${round}: ${outcome(rs)}`);
+      const lost = rs.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      assert.equal((lost.reason as Error).name, 'ConflictException', outcome(rs));
+      assert.equal((lost.reason as Error).message, 'API Key already exists');
+      const winner = (rs.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<G.CreateApiKeyCommandOutput>).value;
+      for (const client of [A, B]) {
+        // Once this node has the winner's key, no other key has the value (the loser's, created first, is deleted).
+        const holders = await waitFor(`round ${round}: the key on ${client === A ? 'A' : 'B'}`, async () => {
+          const ks = ((await client.send(new G.GetApiKeysCommand({ includeValues: true, limit: 500 }))).items ?? []).filter((k) => k.value === value);
+          return ks.length === 1 && ks[0]!.id === winner.id ? ks : undefined;
+        });
+        assert.deepEqual(holders.map((k) => k.id), [winner.id], `round ${round}: one key has the value`);
+      }
+    }
+    t.diagnostic(`${ROUNDS} rounds each, both calls sent at once: CreateStage pair median ${median(createMs).toFixed(1)} ms (max ${Math.max(...createMs).toFixed(1)}), ` +
+      `UpdateStage pair median ${median(updateMs).toFixed(1)} ms (max ${Math.max(...updateMs).toFixed(1)}), CreateApiKey pair median ${median(keyMs).toFixed(1)} ms (max ${Math.max(...keyMs).toFixed(1)})`);
     A.destroy();
     B.destroy();
   });

@@ -4,7 +4,9 @@
  * snapshots. Stored documents are never mutated in place: an edit works on a
  * copy and replaces the API as a whole, so a snapshot taken by a deployment
  * (or cached compiled for TestInvokeMethod) never changes under its holder.
- * Edits of one API run one at a time; a failed edit stores nothing.
+ * Every write is a compare-and-set on the stored revision (see edit); edits
+ * of one API also run one at a time within a process, which only saves
+ * retries. A failed edit stores nothing.
  */
 import { retryOnConflict } from '../store/documents.js';
 import { notFound } from './errors.js';
@@ -48,10 +50,18 @@ export class RestApiStore {
     return apis.sort((a, b) => a.createdDate - b.createdDate || a.id.localeCompare(b.id));
   }
 
-  /** Stores a whole API (create, import, file deploys). */
-  put(api: RestApi): Promise<void> {
+  /** Stores a new API (CreateRestApi, ImportRestApi): a create, refused (RevisionConflict) if the id is taken. */
+  create(api: RestApi): Promise<void> {
     return this.serialized(api.id, async () => {
-      await this.repo.putApi(api);
+      await this.repo.putApiIf(api, 0);
+      this.cache.set(api.id, api);
+    });
+  }
+
+  /** Stores a whole API in place of the stored one, or as a new one (file deploys), by compare-and-set on the revision read. */
+  replace(api: RestApi): Promise<void> {
+    return this.serialized(api.id, async () => {
+      await this.repo.replaceApi(api);
       this.cache.set(api.id, api);
     });
   }
@@ -80,8 +90,12 @@ export class RestApiStore {
 
   delete(id: string): Promise<void> {
     return this.serialized(id, async () => {
-      await this.require(id);
-      await this.repo.deleteApi(id);
+      await this.repo.deleteApi(id, (current) => {
+        if (!current) {
+          this.cache.delete(id);
+          throw notFound(`Invalid API identifier specified ${this.accountId}:${id}`);
+        }
+      });
       this.cache.delete(id);
     });
   }

@@ -40,3 +40,6 @@ export function notFound(message: string): ApiGatewayError {
 export function conflict(message: string): ApiGatewayError {
   return new ApiGatewayError('ConflictException', message);
 }
+
+/** AWS's ConflictException message when another change to the same thing won (also CreateAuthorizer on an unknown API). */
+export const CONCURRENT_MODIFICATION = 'Unable to complete operation due to concurrent modification. Please try again later.';

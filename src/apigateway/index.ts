@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { SluiceConfig } from '../server/config.js';
 import { silentLogger, type LogFn, type Logger } from '../server/logger.js';
 import type { Handler, Service } from '../server/types.js';
-import type { DocumentStore } from '../store/documents.js';
+import { isRevisionConflict, type DocumentStore, type Versioned } from '../store/documents.js';
 import { allowAll, type AccessControl } from '../iam/access.js';
 import { RestApiStore } from './api-store.js';
 import type { CompiledStage } from './compiled-stage.js';
@@ -26,6 +26,8 @@ import { createExecuteApiService } from './service.js';
 import { StageRegistry } from './stages.js';
 import { TemplateCache } from './templates.js';
 import { UsageGate } from './usage/gate.js';
+import { TokenBuckets } from './usage/throttle.js';
+import type { UsageExchange } from '../store/usage-exchange.js';
 import { UsageStore } from './usage/store.js';
 
 export type { GatewaySecurity, InvokeRequest, InvokeResult } from './execute.js';
@@ -45,7 +47,12 @@ interface BundledExampleMarker {
   readonly apiId: string;
   /** Whether its methods were made AWS_IAM for --auth sigv4 (done once; the user may open them again). */
   readonly securedForSigv4: boolean;
+  /** Set (to when it started, epoch ms) while the node that created the marker imports the example. */
+  readonly importing?: number;
 }
+
+/** How long a claimed import may take before another node starting takes it over (the claimer died). */
+const BUNDLED_IMPORT_TAKEOVER_MS = 30_000;
 
 /** The bundled KinesisProxy example, deployed when no --api is given. */
 export const BUNDLED_EXAMPLE_PATH = fileURLToPath(new URL('../../../examples/kinesis-proxy/kinesis-proxy.yaml', import.meta.url));
@@ -73,6 +80,8 @@ export interface ApiGatewayDeps {
   readonly roles?: RoleChecks;
   /** How many execution logs to keep in memory. Default 200. */
   readonly executionLogCapacity?: number;
+  /** Where usage plans' throttling charges are shared with other nodes over the same store (cluster mode). */
+  readonly usageExchange?: UsageExchange;
 }
 
 export interface DeployedApi {
@@ -148,7 +157,7 @@ export async function createApiGateway(deps: ApiGatewayDeps): Promise<ApiGateway
     stageFor: (apiId, stage) => stages.get(apiId, stage),
     logs,
     log,
-    usage: new UsageGate(usage),
+    usage: new UsageGate(usage, new TokenBuckets(undefined, deps.usageExchange)),
     ...(deps.security ? { security: deps.security } : {}),
   });
 
@@ -169,10 +178,11 @@ export async function createApiGateway(deps: ApiGatewayDeps): Promise<ApiGateway
   });
   const defaultBase = (): string => `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
 
-  async function deployDefinition(text: string, stageName = config.stage, options: DeployOptions = {}): Promise<DeployedApi> {
+  /** `newId`: the id the API gets if no earlier deploy of this definition gave it one (the bundled example's, chosen before importing). */
+  async function deployDefinition(text: string, stageName = config.stage, options: DeployOptions = {}, newApiId?: string): Promise<DeployedApi> {
     // Import once to learn the name, then again under the id an earlier deploy of this definition got,
     // so re-deploys replace in place. APIs made through the management API are never replaced.
-    const first: ImportResult = importOpenApi(text, { region: config.region, accountId: config.accountId, templates });
+    const first: ImportResult = importOpenApi(text, { ...(newApiId !== undefined ? { id: newApiId } : {}), region: config.region, accountId: config.accountId, templates });
     const existing = await repo.findDeployedDefinition(first.api.name);
     const imported = existing
       ? importOpenApi(text, { id: existing.id, region: config.region, accountId: config.accountId, templates, now: existing.createdDate }).api
@@ -181,7 +191,7 @@ export async function createApiGateway(deps: ApiGatewayDeps): Promise<ApiGateway
     const api = options.requireSignedCalls ? withIamAuthorization(declared) : declared;
     for (const w of first.warnings) log(`apigateway: ${api.name}: ${w}`, 'warn');
     if (existing) log(`apigateway: ${api.name} (${api.id}): its current state and stage ${stageName} were replaced by the definition deployed now; other stages and deployments are kept`);
-    await apis.put(api);
+    await apis.replace(api);
     await deployStage(api, stageName, options.variables);
     const d = describe(stages.get(api.id, stageName)!, defaultBase());
     // The port may not be known yet (port 0 before listen): log the path, which holds everywhere.
@@ -193,18 +203,20 @@ export async function createApiGateway(deps: ApiGatewayDeps): Promise<ApiGateway
   async function deployStage(api: RestApi, stageName: string, variables?: Record<string, string>): Promise<void> {
     const now = Math.floor(Date.now() / 1000);
     const deployment: Deployment = { id: newId(), restApiId: api.id, createdDate: now, api };
-    await repo.putDeployment(deployment);
-    const previous = await repo.getStage(api.id, stageName);
-    const stage: Stage = {
-      ...previous,
-      restApiId: api.id,
-      stageName,
-      deploymentId: deployment.id,
-      variables: variables ?? previous?.variables ?? {},
-      createdDate: previous?.createdDate ?? now,
-      lastUpdatedDate: now,
-    };
-    await stages.put(stage, deployment);
+    await repo.createDeployment(deployment);
+    // Compare-and-set on the stored stage: what another node changed on it meanwhile is kept.
+    await stages.write(api.id, stageName, async (previous) => {
+      const stage: Stage = {
+        ...previous,
+        restApiId: api.id,
+        stageName,
+        deploymentId: deployment.id,
+        variables: variables ?? previous?.variables ?? {},
+        createdDate: previous?.createdDate ?? now,
+        lastUpdatedDate: now,
+      };
+      return { stage, deployment };
+    });
   }
 
   /**
@@ -217,19 +229,45 @@ export async function createApiGateway(deps: ApiGatewayDeps): Promise<ApiGateway
    * its NONE methods made AWS_IAM once, on the first start with sigv4.
    */
   async function deployBundledExample(): Promise<void> {
-    let marker = await deps.documents.get<BundledExampleMarker>(BUNDLED_KIND, BUNDLED_ID);
-    if (!marker) {
+    // The marker is created (compare-and-set on "none stored") BEFORE importing, naming the id the API
+    // will have: of several nodes starting at once on an empty cluster, one imports it and the others
+    // wait for its marker to say the import finished. A node that died mid-import is taken over.
+    let stored = await deps.documents.getVersioned<BundledExampleMarker>(BUNDLED_KIND, BUNDLED_ID);
+    if (!stored) {
       const adopted = await repo.findDeployedDefinition('KinesisProxy');
-      if (adopted) {
-        marker = { apiId: adopted.id, securedForSigv4: false };
-      } else {
-        const d = await gateway.deployFile(BUNDLED_EXAMPLE_PATH, config.stage, { requireSignedCalls: config.auth === 'sigv4' });
-        await deps.documents.put(BUNDLED_KIND, BUNDLED_ID, { apiId: d.id, securedForSigv4: config.auth === 'sigv4' } satisfies BundledExampleMarker);
-        log(`apigateway: imported the bundled KinesisProxy example (${d.id}) on this fresh data dir; it is now an API like any other: edits, ids and deployments are kept across restarts`);
-        return;
+      const claim: BundledExampleMarker = adopted
+        ? { apiId: adopted.id, securedForSigv4: false }
+        : { apiId: newId(), securedForSigv4: config.auth === 'sigv4', importing: Date.now() };
+      try {
+        stored = { doc: claim, revision: await deps.documents.putIf(BUNDLED_KIND, BUNDLED_ID, claim, 0) };
+        if (!adopted) {
+          await importBundled(stored);
+          return;
+        }
+      } catch (e) {
+        if (!isRevisionConflict(e)) throw e;
+        stored = await deps.documents.getVersioned<BundledExampleMarker>(BUNDLED_KIND, BUNDLED_ID);
+        if (!stored) throw e;
       }
-      await deps.documents.put(BUNDLED_KIND, BUNDLED_ID, marker);
     }
+    while (stored.doc.importing !== undefined) {
+      if (Date.now() - stored.doc.importing > BUNDLED_IMPORT_TAKEOVER_MS) {
+        // The node that claimed the import stopped before finishing it: finish it under the same id.
+        try {
+          const retaken = { ...stored.doc, importing: Date.now() };
+          await importBundled({ doc: retaken, revision: await deps.documents.putIf(BUNDLED_KIND, BUNDLED_ID, retaken, stored.revision) });
+          return;
+        } catch (e) {
+          if (!isRevisionConflict(e)) throw e;
+        }
+      } else {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const again = await deps.documents.getVersioned<BundledExampleMarker>(BUNDLED_KIND, BUNDLED_ID);
+      if (!again) return;
+      stored = again;
+    }
+    const marker = stored.doc;
     const api = await apis.find(marker.apiId);
     if (!api) return; // the user deleted it: it stays deleted
     log(`apigateway: serving the KinesisProxy API (${api.id}) as stored on this data dir`);
@@ -237,11 +275,24 @@ export async function createApiGateway(deps: ApiGatewayDeps): Promise<ApiGateway
     const open = openMethodsOf(api);
     if (open.length > 0) {
       const secured = withIamAuthorization(api);
-      await apis.put(secured);
+      await apis.replace(secured);
       for (const stage of (await repo.listStages()).filter((st) => st.restApiId === api.id)) await deployStage(secured, stage.stageName);
       log(`apigateway: the KinesisProxy API (${api.id}) now requires SigV4 (AWS_IAM) on ${open.join(', ')}: this server runs with --auth sigv4 and its execution role may use every stream; set a method's authorizationType to NONE yourself to open it`, 'warn');
     }
-    await deps.documents.put(BUNDLED_KIND, BUNDLED_ID, { ...marker, securedForSigv4: true } satisfies BundledExampleMarker);
+    try {
+      await deps.documents.putIf(BUNDLED_KIND, BUNDLED_ID, { ...marker, securedForSigv4: true } satisfies BundledExampleMarker, stored.revision);
+    } catch (e) {
+      // Another node starting with --auth sigv4 recorded it first (its change and ours are the same).
+      if (!isRevisionConflict(e)) throw e;
+    }
+  }
+
+  /** Imports the bundled example under the id its marker (held at `claimed.revision`) names, then marks the import done. */
+  async function importBundled(claimed: Versioned<BundledExampleMarker>): Promise<void> {
+    const { importing: _started, ...marker } = claimed.doc;
+    const d = await deployDefinition(await readFile(BUNDLED_EXAMPLE_PATH, 'utf8'), config.stage, { requireSignedCalls: marker.securedForSigv4 }, marker.apiId);
+    await deps.documents.putIf(BUNDLED_KIND, BUNDLED_ID, marker satisfies BundledExampleMarker, claimed.revision);
+    log(`apigateway: imported the bundled KinesisProxy example (${d.id}) on this fresh data dir; it is now an API like any other: edits, ids and deployments are kept across restarts`);
   }
 
   const gateway: ApiGateway = {

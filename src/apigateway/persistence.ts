@@ -2,8 +2,13 @@
  * Storing APIs, deployments and stages in the DocumentStore so deployed APIs
  * survive restarts. One document per RestApi (the management API edits it as
  * a whole), per Deployment (a frozen snapshot) and per Stage.
+ *
+ * Every write is a compare-and-set on the stored revision (a create is one on
+ * revision 0), so two processes sharing the store (cluster mode) cannot both
+ * win a race: the loser re-reads and decides again. There is no
+ * unconditional put or delete here.
  */
-import type { DocumentStore } from '../store/documents.js';
+import { deleteDocument, updateDocument, type DocumentStore, type Versioned } from '../store/documents.js';
 import type { Deployment, RestApi, Stage } from './model.js';
 
 const API = 'apigateway.restapi';
@@ -41,40 +46,60 @@ export class ApiRepository {
     return (await this.listApis()).find((a) => a.deployedFrom === name);
   }
 
-  deleteApi(id: string): Promise<boolean> {
-    return this.docs.delete(API, id);
+  /**
+   * Stores `api` in place of whatever is stored under its id (file deploys replace an API as a
+   * whole), by compare-and-set on the revision read: a write that lands between the read and this
+   * one makes it read again, so it is never lost silently under another node's write.
+   */
+  async replaceApi(api: RestApi): Promise<void> {
+    await updateDocument<RestApi>(this.docs, API, api.id, () => api);
   }
 
-  putApi(api: RestApi): Promise<void> {
-    return this.docs.put(API, api.id, api);
+  /** Deletes the API on the revision read; `check` sees it first (and again if it changed meanwhile). */
+  deleteApi(id: string, check?: (current: RestApi | undefined) => void): Promise<RestApi | undefined> {
+    return deleteDocument<RestApi>(this.docs, API, id, check);
   }
 
-  putDeployment(d: Deployment): Promise<void> {
-    return this.docs.put(DEPLOYMENT, `${d.restApiId}:${d.id}`, d);
+  /** Stores a new deployment: a create (RevisionConflict if the id is taken). */
+  async createDeployment(d: Deployment): Promise<void> {
+    await this.docs.putIf(DEPLOYMENT, `${d.restApiId}:${d.id}`, d, 0);
   }
 
   getDeployment(apiId: string, id: string): Promise<Deployment | undefined> {
     return this.docs.get<Deployment>(DEPLOYMENT, `${apiId}:${id}`);
   }
 
+  /** Changes a deployment by compare-and-set (`change` runs again on the stored one if another writer got there first). */
+  async updateDeployment(apiId: string, id: string, change: (current: Deployment | undefined) => Deployment | Promise<Deployment>): Promise<Deployment> {
+    return (await updateDocument<Deployment>(this.docs, DEPLOYMENT, `${apiId}:${id}`, change)).doc;
+  }
+
   async listDeployments(apiId: string): Promise<Deployment[]> {
     return (await this.docs.list<Deployment>(DEPLOYMENT)).filter((e) => e.id.startsWith(`${apiId}:`)).map((e) => e.doc);
   }
 
-  deleteDeployment(apiId: string, id: string): Promise<boolean> {
-    return this.docs.delete(DEPLOYMENT, `${apiId}:${id}`);
-  }
-
-  putStage(s: Stage): Promise<void> {
-    return this.docs.put(STAGE, `${s.restApiId}:${s.stageName}`, s);
+  /** Deletes a deployment on the revision read; `check` sees it first (and again if it changed meanwhile). */
+  deleteDeployment(apiId: string, id: string, check?: (current: Deployment | undefined) => void | Promise<void>): Promise<Deployment | undefined> {
+    return deleteDocument<Deployment>(this.docs, DEPLOYMENT, `${apiId}:${id}`, check);
   }
 
   getStage(apiId: string, name: string): Promise<Stage | undefined> {
     return this.docs.get<Stage>(STAGE, `${apiId}:${name}`);
   }
 
-  deleteStage(apiId: string, name: string): Promise<boolean> {
-    return this.docs.delete(STAGE, `${apiId}:${name}`);
+  /** The stage with its stored revision, for a compare-and-set change. */
+  getStageVersioned(apiId: string, name: string): Promise<Versioned<Stage> | undefined> {
+    return this.docs.getVersioned<Stage>(STAGE, `${apiId}:${name}`);
+  }
+
+  /** Stores the stage if its stored revision is still `revision` (0: only if there is none); the new revision. */
+  putStageIf(s: Stage, revision: number): Promise<number> {
+    return this.docs.putIf(STAGE, `${s.restApiId}:${s.stageName}`, s, revision);
+  }
+
+  /** Deletes the stage if it is still at `revision` (RevisionConflict otherwise). */
+  deleteStageIf(apiId: string, name: string, revision: number): Promise<void> {
+    return this.docs.deleteIf(STAGE, `${apiId}:${name}`, revision);
   }
 
   async listStages(): Promise<Stage[]> {

@@ -123,7 +123,7 @@ async function assemble(
     },
   };
   const apiGateway = await createApiGateway({
-    config, documents: store.documents, dispatch, log, logger, security, access: iam.access, roles, metrics: metrics.gateway,
+    config, documents: store.documents, dispatch, log, logger, security, access: iam.access, roles, metrics: metrics.gateway, usageExchange: store.usage,
     ...(accessLog ? { accessLog: (line: string) => accessLog.write(line) } : {}),
   });
   // The runtime first: invoke URLs live under /restapis/{id}/{stage}/_user_request_ too.

@@ -93,3 +93,49 @@ export async function retryOnConflict<T>(attempt: () => Promise<T>, tries = 8): 
     }
   }
 }
+
+/**
+ * A read-modify-write of one document by compare-and-set: `change` gets the
+ * stored document (undefined when there is none) and returns the one to
+ * store, which is written only if the stored revision is still the one read
+ * (0, "must not exist", when there was none). When another writer (another
+ * node sharing the store) got there first, `change` runs again on the
+ * document as that writer left it. Throwing from `change` stores nothing.
+ * Resolves to what was stored and its revision.
+ */
+export function updateDocument<T>(
+  docs: DocumentStore,
+  kind: string,
+  id: string,
+  change: (current: T | undefined) => T | Promise<T>,
+  tries?: number,
+): Promise<Versioned<T>> {
+  return retryOnConflict(async () => {
+    const stored = await docs.getVersioned<T>(kind, id);
+    const doc = await change(stored?.doc);
+    const revision = await docs.putIf(kind, id, doc, stored?.revision ?? 0);
+    return { doc, revision };
+  }, tries);
+}
+
+/**
+ * Deletes a document by compare-and-set on the revision read: `check` (which
+ * may throw, e.g. AWS's not-found or in-use error) sees the stored document
+ * first, and sees it again when it changed before the delete landed.
+ * Resolves to the document deleted, or undefined when there was none.
+ */
+export function deleteDocument<T>(
+  docs: DocumentStore,
+  kind: string,
+  id: string,
+  check?: (current: T | undefined) => void | Promise<void>,
+  tries?: number,
+): Promise<T | undefined> {
+  return retryOnConflict(async () => {
+    const stored = await docs.getVersioned<T>(kind, id);
+    await check?.(stored?.doc);
+    if (!stored) return undefined;
+    await docs.deleteIf(kind, id, stored.revision);
+    return stored.doc;
+  }, tries);
+}

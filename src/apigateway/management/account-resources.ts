@@ -15,6 +15,7 @@
  * "Base path already exists for this domain name" (ConflictException),
  * "Invalid REST API identifier specified", "Invalid stage identifier specified".
  */
+import { deleteDocument, isRevisionConflict, retryOnConflict, updateDocument } from '../../store/documents.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { nowSeconds, type ManagementContext } from './context.js';
@@ -37,6 +38,34 @@ const date = (s: number | undefined): Date | undefined => (s === undefined ? und
 
 async function list<T>(ctx: ManagementContext, kind: string): Promise<T[]> {
   return (await ctx.repo.documents.list<T>(kind)).map((e) => e.doc);
+}
+
+// Every write below is a compare-and-set on the stored revision (a create on "none stored"), so two
+// nodes sharing the store (cluster mode) cannot both win: of two creates of one name the second
+// answers AWS's ConflictException; a change that lost runs again on the document as the winner left it.
+
+/** Stores a new document; `exists`: the error when one is stored under that id already (also when another node created it first). */
+async function create<T>(ctx: ManagementContext, kind: string, id: string, doc: T, exists: () => Error): Promise<void> {
+  try {
+    await ctx.repo.documents.putIf(kind, id, doc, 0);
+  } catch (e) {
+    throw isRevisionConflict(e) ? exists() : e;
+  }
+}
+
+/** Read, change, compare-and-set (again on what is stored if another writer got there first); `missing`: the error when there is none. */
+async function update<T>(ctx: ManagementContext, kind: string, id: string, missing: () => Error, change: (current: T) => T | Promise<T>): Promise<T> {
+  return (await updateDocument<T>(ctx.repo.documents, kind, id, (current) => {
+    if (current === undefined) throw missing();
+    return change(current);
+  })).doc;
+}
+
+/** Deletes on the revision read; `missing` (if given): the error when there is none. */
+async function remove(ctx: ManagementContext, kind: string, id: string, missing?: () => Error): Promise<void> {
+  await deleteDocument(ctx.repo.documents, kind, id, (current) => {
+    if (current === undefined && missing) throw missing();
+  });
 }
 
 // ---------------------------------------------------------------- VPC links
@@ -63,9 +92,11 @@ function vpcLinkView(l: VpcLink, pending = false, listed = false): Wire {
   };
 }
 
+const vpcLinkNotFound = (): Error => notFound('Invalid Vpc Link identifier specified');
+
 async function requireVpcLink(ctx: ManagementContext, id: string): Promise<VpcLink> {
   const l = await ctx.repo.documents.get<VpcLink>(KIND.vpcLink, id);
-  if (!l) throw notFound('Invalid Vpc Link identifier specified');
+  if (!l) throw vpcLinkNotFound();
   return l;
 }
 
@@ -80,7 +111,7 @@ export async function createVpcLink(ctx: ManagementContext, input: { name: strin
     createdDate: nowSeconds(),
     ...(input.tags ? { tags: input.tags } : {}),
   };
-  await ctx.repo.documents.put(KIND.vpcLink, link.id, link);
+  await create(ctx, KIND.vpcLink, link.id, link, () => conflict('VPC link already exists'));
   return vpcLinkView(link, true);
 }
 
@@ -95,16 +126,17 @@ export async function getVpcLinks(ctx: ManagementContext, input: { position?: st
 }
 
 export async function updateVpcLink(ctx: ManagementContext, input: { vpcLinkId: string; patchOperations?: PatchOperation[] }): Promise<Wire> {
-  const link = structuredClone(await requireVpcLink(ctx, input.vpcLinkId)) as unknown as Record<string, unknown>;
-  applyPatch(link, { name: { kind: 'string' }, description: { kind: 'string', ops: ['add', 'replace', 'remove'] } }, input.patchOperations);
-  if (!link['name']) throw badRequest('Name cannot be empty');
-  await ctx.repo.documents.put(KIND.vpcLink, input.vpcLinkId, link);
-  return vpcLinkView(link as unknown as VpcLink);
+  const link = await update<VpcLink>(ctx, KIND.vpcLink, input.vpcLinkId, vpcLinkNotFound, (current) => {
+    const draft = structuredClone(current) as unknown as Record<string, unknown>;
+    applyPatch(draft, { name: { kind: 'string' }, description: { kind: 'string', ops: ['add', 'replace', 'remove'] } }, input.patchOperations);
+    if (!draft['name']) throw badRequest('Name cannot be empty');
+    return draft as unknown as VpcLink;
+  });
+  return vpcLinkView(link);
 }
 
 export async function deleteVpcLink(ctx: ManagementContext, input: { vpcLinkId: string }): Promise<void> {
-  await requireVpcLink(ctx, input.vpcLinkId);
-  await ctx.repo.documents.delete(KIND.vpcLink, input.vpcLinkId);
+  await remove(ctx, KIND.vpcLink, input.vpcLinkId, vpcLinkNotFound);
 }
 
 // ---------------------------------------------------------------- client certificates
@@ -127,9 +159,11 @@ const certificateView = (c: ClientCertificate): Wire => ({
   tags: nonEmpty(c.tags),
 });
 
+const certificateNotFound = (): Error => notFound('Invalid Client Certificate identifier specified');
+
 async function requireCertificate(ctx: ManagementContext, id: string): Promise<ClientCertificate> {
   const c = await ctx.repo.documents.get<ClientCertificate>(KIND.certificate, id);
-  if (!c) throw notFound('Invalid Client Certificate identifier specified');
+  if (!c) throw certificateNotFound();
   return c;
 }
 
@@ -148,7 +182,7 @@ export async function generateClientCertificate(ctx: ManagementContext, input: {
     expirationDate: expires,
     ...(input.tags ? { tags: input.tags } : {}),
   };
-  await ctx.repo.documents.put(KIND.certificate, id, cert);
+  await create(ctx, KIND.certificate, id, cert, () => conflict('Client certificate already exists'));
   return certificateView(cert);
 }
 
@@ -163,15 +197,16 @@ export async function getClientCertificates(ctx: ManagementContext, input: { pos
 }
 
 export async function updateClientCertificate(ctx: ManagementContext, input: { clientCertificateId: string; patchOperations?: PatchOperation[] }): Promise<Wire> {
-  const cert = structuredClone(await requireCertificate(ctx, input.clientCertificateId)) as unknown as Record<string, unknown>;
-  applyPatch(cert, { description: { kind: 'string', ops: ['add', 'replace', 'remove'] } }, input.patchOperations);
-  await ctx.repo.documents.put(KIND.certificate, input.clientCertificateId, cert);
-  return certificateView(cert as unknown as ClientCertificate);
+  const cert = await update<ClientCertificate>(ctx, KIND.certificate, input.clientCertificateId, certificateNotFound, (current) => {
+    const draft = structuredClone(current) as unknown as Record<string, unknown>;
+    applyPatch(draft, { description: { kind: 'string', ops: ['add', 'replace', 'remove'] } }, input.patchOperations);
+    return draft as unknown as ClientCertificate;
+  });
+  return certificateView(cert);
 }
 
 export async function deleteClientCertificate(ctx: ManagementContext, input: { clientCertificateId: string }): Promise<void> {
-  await requireCertificate(ctx, input.clientCertificateId);
-  await ctx.repo.documents.delete(KIND.certificate, input.clientCertificateId);
+  await remove(ctx, KIND.certificate, input.clientCertificateId, certificateNotFound);
 }
 
 // ---------------------------------------------------------------- domain names
@@ -225,9 +260,12 @@ function domainView(ctx: ManagementContext, d: DomainName): Wire {
   };
 }
 
+const domainNotFound = (): Error => notFound('Invalid domain name identifier specified');
+const domainExists = (): Error => conflict('The domain name you provided already exists.');
+
 async function requireDomain(ctx: ManagementContext, name: string): Promise<DomainName> {
   const d = await ctx.repo.documents.get<DomainName>(KIND.domain, name);
-  if (!d) throw notFound('Invalid domain name identifier specified');
+  if (!d) throw domainNotFound();
   return d;
 }
 
@@ -247,7 +285,7 @@ interface CreateDomainNameInput {
 
 export async function createDomainName(ctx: ManagementContext, input: CreateDomainNameInput): Promise<Wire> {
   if (!input.domainName) throw badRequest('No Domain Name specified');
-  if (await ctx.repo.documents.get(KIND.domain, input.domainName)) throw conflict('The domain name you provided already exists.');
+  if (await ctx.repo.documents.get(KIND.domain, input.domainName)) throw domainExists();
   const types = input.endpointConfiguration?.types ?? ['EDGE'];
   const domain: DomainName = {
     domainName: input.domainName,
@@ -261,7 +299,7 @@ export async function createDomainName(ctx: ManagementContext, input: CreateDoma
     distributionHash: newId(10),
     ...(input.tags ? { tags: input.tags } : {}),
   };
-  await ctx.repo.documents.put(KIND.domain, domain.domainName, domain);
+  await create(ctx, KIND.domain, domain.domainName, domain, domainExists);
   return domainView(ctx, domain);
 }
 
@@ -283,21 +321,23 @@ const DOMAIN_PATCH: PatchSpec = {
 };
 
 export async function updateDomainName(ctx: ManagementContext, input: { domainName: string; patchOperations?: PatchOperation[] }): Promise<Wire> {
-  const domain = structuredClone(await requireDomain(ctx, input.domainName)) as unknown as Record<string, unknown>;
-  applyPatch(domain, DOMAIN_PATCH, input.patchOperations, (op, segments) => {
-    // `/endpointConfiguration/types/0` replaced with EDGE or REGIONAL.
-    if (segments[0] !== 'endpointConfiguration' || segments[1] !== 'types' || op.op !== 'replace' || !['EDGE', 'REGIONAL'].includes(op.value ?? '')) return false;
-    domain['endpointConfiguration'] = { types: [op.value] };
-    return true;
+  const updated = await update<DomainName>(ctx, KIND.domain, input.domainName, domainNotFound, (current) => {
+    const domain = structuredClone(current) as unknown as Record<string, unknown>;
+    applyPatch(domain, DOMAIN_PATCH, input.patchOperations, (op, segments) => {
+      // `/endpointConfiguration/types/0` replaced with EDGE or REGIONAL.
+      if (segments[0] !== 'endpointConfiguration' || segments[1] !== 'types' || op.op !== 'replace' || !['EDGE', 'REGIONAL'].includes(op.value ?? '')) return false;
+      domain['endpointConfiguration'] = { types: [op.value] };
+      return true;
+    });
+    return domain as unknown as DomainName;
   });
-  await ctx.repo.documents.put(KIND.domain, input.domainName, domain);
-  return domainView(ctx, domain as unknown as DomainName);
+  return domainView(ctx, updated);
 }
 
 export async function deleteDomainName(ctx: ManagementContext, input: { domainName: string }): Promise<void> {
   await requireDomain(ctx, input.domainName);
-  for (const m of await mappingsOf(ctx, input.domainName)) await ctx.repo.documents.delete(KIND.mapping, mappingKey(input.domainName, m.basePath));
-  await ctx.repo.documents.delete(KIND.domain, input.domainName);
+  for (const m of await mappingsOf(ctx, input.domainName)) await remove(ctx, KIND.mapping, mappingKey(input.domainName, m.basePath));
+  await remove(ctx, KIND.domain, input.domainName, domainNotFound);
 }
 
 // ---------------------------------------------------------------- base path mappings
@@ -318,10 +358,13 @@ async function mappingsOf(ctx: ManagementContext, domain: string): Promise<BaseP
   return (await list<BasePathMapping>(ctx, KIND.mapping)).filter((m) => m.domainName === domain);
 }
 
+const mappingNotFound = (): Error => notFound('Invalid base path mapping identifier specified');
+const basePathExists = (): Error => conflict('Base path already exists for this domain name');
+
 async function requireMapping(ctx: ManagementContext, domain: string, basePath: string): Promise<BasePathMapping> {
   await requireDomain(ctx, domain);
   const m = await ctx.repo.documents.get<BasePathMapping>(KIND.mapping, mappingKey(domain, basePath === '' ? ROOT : basePath));
-  if (!m) throw notFound('Invalid base path mapping identifier specified');
+  if (!m) throw mappingNotFound();
   return m;
 }
 
@@ -337,9 +380,9 @@ export async function createBasePathMapping(ctx: ManagementContext, input: { dom
     throw badRequest('API Gateway V1 doesn\'t support the slash character (/) in base path mappings. To create a multi-level base path mapping, use API Gateway V2.');
   }
   await checkTarget(ctx, input.restApiId, input.stage);
-  if (await ctx.repo.documents.get(KIND.mapping, mappingKey(input.domainName, basePath))) throw conflict('Base path already exists for this domain name');
+  if (await ctx.repo.documents.get(KIND.mapping, mappingKey(input.domainName, basePath))) throw basePathExists();
   const mapping: BasePathMapping = { domainName: input.domainName, basePath, restApiId: input.restApiId, ...(input.stage !== undefined ? { stage: input.stage } : {}) };
-  await ctx.repo.documents.put(KIND.mapping, mappingKey(input.domainName, basePath), mapping);
+  await create(ctx, KIND.mapping, mappingKey(input.domainName, basePath), mapping, basePathExists);
   return mappingView(mapping);
 }
 
@@ -354,25 +397,42 @@ export async function getBasePathMappings(ctx: ManagementContext, input: { domai
 }
 
 export async function updateBasePathMapping(ctx: ManagementContext, input: { domainName: string; basePath: string; patchOperations?: PatchOperation[] }): Promise<Wire> {
-  const current = await requireMapping(ctx, input.domainName, input.basePath);
-  const draft = structuredClone(current) as unknown as Record<string, unknown>;
-  applyPatch(draft, { basePath: { kind: 'string' }, restapiId: { kind: 'string' }, stage: { kind: 'string', ops: ['add', 'replace', 'remove'] } }, input.patchOperations);
-  const next: BasePathMapping = {
-    domainName: current.domainName,
-    basePath: typeof draft['basePath'] === 'string' && draft['basePath'] !== '' ? (draft['basePath'] as string) : ROOT,
-    restApiId: typeof draft['restapiId'] === 'string' ? (draft['restapiId'] as string) : current.restApiId,
-    ...(typeof draft['stage'] === 'string' ? { stage: draft['stage'] as string } : {}),
-  };
-  await checkTarget(ctx, next.restApiId, next.stage);
-  if (next.basePath !== current.basePath && (await ctx.repo.documents.get(KIND.mapping, mappingKey(next.domainName, next.basePath)))) {
-    throw conflict('Base path already exists for this domain name');
-  }
-  await ctx.repo.documents.delete(KIND.mapping, mappingKey(current.domainName, current.basePath));
-  await ctx.repo.documents.put(KIND.mapping, mappingKey(next.domainName, next.basePath), next);
-  return mappingView(next);
+  // Rerun from the read when another node changed the mapping meanwhile.
+  return retryOnConflict(async () => {
+    const read = await requireMapping(ctx, input.domainName, input.basePath);
+    const stored = await ctx.repo.documents.getVersioned<BasePathMapping>(KIND.mapping, mappingKey(read.domainName, read.basePath));
+    if (!stored) throw mappingNotFound();
+    const current = stored.doc;
+    const draft = structuredClone(current) as unknown as Record<string, unknown>;
+    applyPatch(draft, { basePath: { kind: 'string' }, restapiId: { kind: 'string' }, stage: { kind: 'string', ops: ['add', 'replace', 'remove'] } }, input.patchOperations);
+    const next: BasePathMapping = {
+      domainName: current.domainName,
+      basePath: typeof draft['basePath'] === 'string' && draft['basePath'] !== '' ? (draft['basePath'] as string) : ROOT,
+      restApiId: typeof draft['restapiId'] === 'string' ? (draft['restapiId'] as string) : current.restApiId,
+      ...(typeof draft['stage'] === 'string' ? { stage: draft['stage'] as string } : {}),
+    };
+    await checkTarget(ctx, next.restApiId, next.stage);
+    const from = mappingKey(current.domainName, current.basePath);
+    if (next.basePath === current.basePath) {
+      // On the revision read: a change another node made meanwhile makes this run again on it.
+      await ctx.repo.documents.putIf(KIND.mapping, from, next, stored.revision);
+      return mappingView(next);
+    }
+    // A move: the new base path is created (refused if it exists, or another node took it first),
+    // then the old one deleted on the revision read (a change another node made to it meanwhile
+    // undoes the move, which then runs again on the mapping as changed).
+    await create(ctx, KIND.mapping, mappingKey(next.domainName, next.basePath), next, basePathExists);
+    try {
+      await ctx.repo.documents.deleteIf(KIND.mapping, from, stored.revision);
+    } catch (e) {
+      if (isRevisionConflict(e)) await remove(ctx, KIND.mapping, mappingKey(next.domainName, next.basePath));
+      throw e;
+    }
+    return mappingView(next);
+  });
 }
 
 export async function deleteBasePathMapping(ctx: ManagementContext, input: { domainName: string; basePath: string }): Promise<void> {
   const m = await requireMapping(ctx, input.domainName, input.basePath);
-  await ctx.repo.documents.delete(KIND.mapping, mappingKey(m.domainName, m.basePath));
+  await remove(ctx, KIND.mapping, mappingKey(m.domainName, m.basePath), mappingNotFound);
 }

@@ -9,6 +9,7 @@
  * and tmobile/jazz-installer#597, the latter failing until
  * AmazonAPIGatewayPushToCloudWatchLogs was attached).
  */
+import { updateDocument } from '../../store/documents.js';
 import { badRequest } from '../errors.js';
 import type { ManagementContext } from './context.js';
 import { applyPatch, type PatchOperation } from './patch.js';
@@ -33,8 +34,10 @@ export const CLOUDWATCH_LOGGING_ACTIONS = [
 
 const NO_PERMISSION = 'The role ARN does not have required permissions configured. Please grant trust permission for API Gateway and add the required role policy.';
 
+const DEFAULT_SETTINGS: AccountSettings = { features: ['UsagePlans'] };
+
 async function load(ctx: ManagementContext): Promise<AccountSettings> {
-  return (await ctx.repo.documents.get<AccountSettings>(KIND, ID)) ?? { features: ['UsagePlans'] };
+  return (await ctx.repo.documents.get<AccountSettings>(KIND, ID)) ?? DEFAULT_SETTINGS;
 }
 
 /** As a fresh AWS account reports it, plus the CloudWatch role once one is set. */
@@ -57,21 +60,24 @@ export async function getAccount(ctx: ManagementContext): Promise<Record<string,
 }
 
 export async function updateAccount(ctx: ManagementContext, input: { patchOperations?: PatchOperation[] }): Promise<Record<string, unknown>> {
-  const current = await load(ctx);
+  // Read, patch, compare-and-set: a change another node made meanwhile is read again and patched over.
+  const { doc: next } = await updateDocument<AccountSettings>(ctx.repo.documents, KIND, ID, (stored) => patchAccount(ctx, stored ?? DEFAULT_SETTINGS, input.patchOperations));
+  return view(next);
+}
+
+function patchAccount(ctx: ManagementContext, current: AccountSettings, patchOperations: PatchOperation[] | undefined): AccountSettings {
   const draft: Record<string, unknown> = { ...current, features: [...current.features] };
   applyPatch(draft, {
     cloudwatchRoleArn: { kind: 'string', ops: ['replace', 'add', 'remove'] },
     features: { kind: 'set', ops: ['add', 'remove'] },
-  }, input.patchOperations?.map(featureValueAsKey));
+  }, patchOperations?.map(featureValueAsKey));
   if (!(draft['features'] as string[]).includes('UsagePlans')) throw badRequest('Usage Plans cannot be disabled once enabled');
   const role = draft['cloudwatchRoleArn'] as string | undefined;
   if (role !== undefined && role !== current.cloudwatchRoleArn) {
     if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/.test(role)) throw badRequest(NO_PERMISSION);
     if (ctx.roles && !ctx.roles.canActAs(role, CLOUDWATCH_LOGGING_ACTIONS)) throw badRequest(NO_PERMISSION);
   }
-  const next: AccountSettings = { ...(role !== undefined ? { cloudwatchRoleArn: role } : {}), features: draft['features'] as string[] };
-  await ctx.repo.documents.put(KIND, ID, next);
-  return view(next);
+  return { ...(role !== undefined ? { cloudwatchRoleArn: role } : {}), features: draft['features'] as string[] };
 }
 
 /** `{op: add, path: /features, value: X}` names the feature in its value; the set patcher wants it in the path. */

@@ -6,7 +6,7 @@
  * format"). Keys live in the DocumentStore (usage/store.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { badRequest, conflict, notFound } from '../errors.js';
+import { ApiGatewayError, CONCURRENT_MODIFICATION, badRequest, conflict, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import type { ApiKey } from '../usage/model.js';
 import { parseCsv } from '../usage/csv.js';
@@ -30,6 +30,9 @@ export function generateKeyValue(): string {
   for (const b of bytes) v += ALNUM[b % ALNUM.length];
   return v;
 }
+
+/** AWS's answer to a second key with the same value: 409 ConflictException "API Key already exists". */
+const keyExists = (): Error => conflict('API Key already exists');
 
 export const keyNotFound = (): Error => notFound('Invalid API Key identifier specified');
 
@@ -93,7 +96,7 @@ export async function createApiKey(ctx: ManagementContext, input: CreateApiKeyIn
   // An empty value asks for a generated one (recorded: create-api-key-empty-value).
   const value = input.value ? input.value : generateKeyValue();
   checkValue(value);
-  if (await ctx.usage.findKeyByValue(value)) throw conflict('API Key already exists');
+  if (await ctx.usage.findKeyByValue(value)) throw keyExists();
   const ms = Date.now();
   const key: ApiKey = {
     id: newId(),
@@ -108,7 +111,9 @@ export async function createApiKey(ctx: ManagementContext, input: CreateApiKeyIn
     ...(input.tags ? { tags: input.tags } : {}),
     createdMs: ms,
   };
-  await ctx.usage.putKey(key);
+  // The value's index document is created (compare-and-set on "none stored"): of two CreateApiKey with one
+  // value at once on two nodes, one creates it and the other answers the same ConflictException.
+  if (!(await ctx.usage.createKey(key))) throw keyExists();
   return apiKeyView(key, { value: true, tags: 'nonEmpty' });
 }
 
@@ -145,29 +150,31 @@ const KEY_PATCH: PatchSpec = {
 const KEY_PATHS = ['/description', '/enabled', '/name', '/customerId'];
 
 export async function updateApiKey(ctx: ManagementContext, input: { apiKey: string; patchOperations?: PatchOperation[] }): Promise<Wire> {
-  const key = await requireKey(ctx, input.apiKey);
-  const draft = structuredClone(key) as ApiKey & Record<string, unknown>;
-  const stageKeys = [...key.stageKeys];
-  applyPatch(draft, KEY_PATCH, input.patchOperations, {
-    order: KEY_PATHS,
-    // The legacy stage associations: `add`/`remove` `/stageKeys` with the value `{restApiId}/{stageName}`.
-    fallback: (op, segments) => {
-      if (segments.length !== 1 || segments[0] !== 'stageKeys' || (op.op !== 'add' && op.op !== 'remove') || !op.value) return false;
-      const at = stageKeys.indexOf(op.value);
-      if (op.op === 'add' && at < 0) stageKeys.push(op.value);
-      if (op.op === 'remove' && at >= 0) stageKeys.splice(at, 1);
-      return true;
-    },
+  await requireKey(ctx, input.apiKey);
+  // Read, patch, compare-and-set: a change another node made meanwhile is read again and patched over.
+  const updated = await ctx.usage.updateKey(input.apiKey, keyNotFound, (key) => {
+    const draft = structuredClone(key) as ApiKey & Record<string, unknown>;
+    const stageKeys = [...key.stageKeys];
+    applyPatch(draft, KEY_PATCH, input.patchOperations, {
+      order: KEY_PATHS,
+      // The legacy stage associations: `add`/`remove` `/stageKeys` with the value `{restApiId}/{stageName}`.
+      fallback: (op, segments) => {
+        if (segments.length !== 1 || segments[0] !== 'stageKeys' || (op.op !== 'add' && op.op !== 'remove') || !op.value) return false;
+        const at = stageKeys.indexOf(op.value);
+        if (op.op === 'add' && at < 0) stageKeys.push(op.value);
+        if (op.op === 'remove' && at >= 0) stageKeys.splice(at, 1);
+        return true;
+      },
+    });
+    checkName(draft.name);
+    checkDescription(draft.description);
+    return { ...draft, stageKeys, lastUpdatedDate: nowSeconds(Date.now()) };
   });
-  checkName(draft.name);
-  checkDescription(draft.description);
-  const updated: ApiKey = { ...draft, stageKeys, lastUpdatedDate: nowSeconds(Date.now()) };
-  await ctx.usage.putKey(updated);
   return apiKeyView(updated, { value: false, tags: 'always' });
 }
 
 export async function deleteApiKey(ctx: ManagementContext, input: { apiKey: string }): Promise<void> {
-  await ctx.usage.deleteKey(await requireKey(ctx, input.apiKey));
+  if (!(await ctx.usage.deleteKey(await requireKey(ctx, input.apiKey)))) throw keyNotFound();
 }
 
 /**
@@ -218,23 +225,39 @@ export async function importApiKeys(ctx: ManagementContext, input: { body: Buffe
 
   const ids: string[] = [];
   for (const a of accepted) {
-    const ms = Date.now();
-    // The same value imported again overwrites the key that has it (AWS: "Two API keys are identical if they have the same key value").
-    const existing = await ctx.usage.findKeyByValue(a.value);
-    const key: ApiKey = {
-      id: existing?.id ?? newId(),
-      value: a.value,
-      ...(a.name ? { name: a.name } : {}),
-      ...(a.description ? { description: a.description } : {}),
-      ...(existing?.customerId !== undefined ? { customerId: existing.customerId } : {}),
-      enabled: a.enabled,
-      createdDate: existing?.createdDate ?? nowSeconds(ms),
-      lastUpdatedDate: nowSeconds(ms),
-      stageKeys: existing?.stageKeys ?? [],
-      ...(existing?.tags ? { tags: existing.tags } : {}),
-      createdMs: existing?.createdMs ?? ms,
+    // The same value imported again overwrites the key that has it (AWS: "Two API keys are identical if they
+    // have the same key value"): by compare-and-set on that key, or by creating a new one (when another
+    // node created a key with the value first, that key is the one overwritten).
+    const imported = (existing: ApiKey | undefined): ApiKey => {
+      const ms = Date.now();
+      return {
+        id: existing?.id ?? newId(),
+        value: a.value,
+        ...(a.name ? { name: a.name } : {}),
+        ...(a.description ? { description: a.description } : {}),
+        ...(existing?.customerId !== undefined ? { customerId: existing.customerId } : {}),
+        enabled: a.enabled,
+        createdDate: existing?.createdDate ?? nowSeconds(ms),
+        lastUpdatedDate: nowSeconds(ms),
+        stageKeys: existing?.stageKeys ?? [],
+        ...(existing?.tags ? { tags: existing.tags } : {}),
+        createdMs: existing?.createdMs ?? ms,
+      };
     };
-    await ctx.usage.putKey(key);
+    let key: ApiKey | undefined;
+    for (let attempt = 0; !key; attempt++) {
+      if (attempt >= 8) throw conflict(CONCURRENT_MODIFICATION);
+      const existing = await ctx.usage.findKeyByValue(a.value);
+      if (existing) {
+        key = await ctx.usage.updateKey(existing.id, keyNotFound, imported).catch((e: unknown) => {
+          if (e instanceof ApiGatewayError && e.type === 'NotFoundException') return undefined; // deleted meanwhile: create it
+          throw e;
+        });
+      } else {
+        const fresh = imported(undefined);
+        if (await ctx.usage.createKey(fresh)) key = fresh;
+      }
+    }
     for (const planId of a.planIds) {
       const plan = await ctx.usage.getPlan(planId);
       if (!plan || (await ctx.usage.getPlanKey(planId, key.id))) continue;

@@ -13,7 +13,7 @@
  * GetAuthorizers there is the usual NotFoundException; a stored authorizer
  * reports authorizerResultTtlInSeconds 300 unless given.
  */
-import { ApiGatewayError, badRequest, notFound } from '../errors.js';
+import { ApiGatewayError, CONCURRENT_MODIFICATION, badRequest, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Authorizer, AuthorizerType } from '../model.js';
 import type { ApiAddress } from './addressing.js';
@@ -81,7 +81,7 @@ export function checkAuthorizer(a: Authorizer): void {
 
 export async function createAuthorizer(ctx: ManagementContext, input: CreateAuthorizerInput): Promise<Record<string, unknown>> {
   if (!(await ctx.apis.find(input.restApiId))) {
-    throw new ApiGatewayError('ConflictException', 'Unable to complete operation due to concurrent modification. Please try again later.');
+    throw new ApiGatewayError('ConflictException', CONCURRENT_MODIFICATION);
   }
   const authorizer: Authorizer = {
     id: newId(6),

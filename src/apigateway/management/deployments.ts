@@ -3,12 +3,13 @@
  * a stage name points that stage at it, which is what makes a change visible
  * on the stage's invoke URL; until then only TestInvokeMethod sees it.
  */
-import { ApiGatewayError, badRequest } from '../errors.js';
+import { isRevisionConflict, isStoreUnavailable } from '../../store/documents.js';
+import { ApiGatewayError, badRequest, conflict } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Deployment, RestApi, Stage } from '../model.js';
 import type { ApiAddress } from './addressing.js';
 import { nowSeconds, type ManagementContext } from './context.js';
-import { requireDeployment } from './lookups.js';
+import { deploymentNotFound, requireDeployment } from './lookups.js';
 import { applyPatch, type PatchOperation, type PatchSpec } from './patch.js';
 import { deploymentView, page } from './views.js';
 
@@ -31,35 +32,46 @@ export function checkStageName(name: string): void {
   if (!/^[a-zA-Z0-9_-]{1,128}$/.test(name)) throw badRequest('Stage name only allows a-zA-Z0-9_-');
 }
 
-/** Points `stageName` at `deployment`, creating the stage or keeping what it had (variables are merged over). */
+type StageChanges = Partial<Pick<Stage, 'description' | 'variables' | 'tracingEnabled' | 'cacheClusterEnabled' | 'tags' | 'documentationVersion'>>;
+
+/**
+ * Points `stageName` at `deployment`, creating the stage or keeping what it had (variables are
+ * merged over), by compare-and-set on the stored stage (stages.ts `write`): a change another node
+ * made meanwhile is kept, this one is applied over it. `mustBeNew` (CreateStage): a stage that
+ * exists, or that another node created first, is AWS's ConflictException.
+ */
 export async function deployToStage(
   ctx: ManagementContext,
   deployment: Deployment,
   stageName: string,
-  changes: Partial<Pick<Stage, 'description' | 'variables' | 'tracingEnabled' | 'cacheClusterEnabled'>> = {},
+  changes: StageChanges = {},
+  mustBeNew = false,
 ): Promise<Stage> {
   checkStageName(stageName);
-  const previous = await ctx.repo.getStage(deployment.restApiId, stageName);
-  const now = nowSeconds();
-  const stage: Stage = {
-    ...previous,
-    restApiId: deployment.restApiId,
-    stageName,
-    deploymentId: deployment.id,
-    ...(changes.description !== undefined ? { description: changes.description } : {}),
-    variables: { ...previous?.variables, ...changes.variables },
-    ...(changes.tracingEnabled !== undefined ? { tracingEnabled: changes.tracingEnabled } : {}),
-    ...(changes.cacheClusterEnabled !== undefined ? { cacheClusterEnabled: changes.cacheClusterEnabled } : {}),
-    createdDate: previous?.createdDate ?? now,
-    lastUpdatedDate: now,
-  };
   try {
-    await ctx.stages.put(stage, deployment);
+    return await ctx.stages.write(deployment.restApiId, stageName, async (previous) => {
+      if (mustBeNew && previous) throw conflict('Stage already exists');
+      const now = nowSeconds();
+      const stage: Stage = {
+        ...previous,
+        restApiId: deployment.restApiId,
+        stageName,
+        deploymentId: deployment.id,
+        ...(changes.description !== undefined ? { description: changes.description } : {}),
+        variables: { ...previous?.variables, ...changes.variables },
+        ...(changes.tracingEnabled !== undefined ? { tracingEnabled: changes.tracingEnabled } : {}),
+        ...(changes.cacheClusterEnabled !== undefined ? { cacheClusterEnabled: changes.cacheClusterEnabled } : {}),
+        ...(changes.tags !== undefined ? { tags: changes.tags } : {}),
+        ...(changes.documentationVersion !== undefined ? { documentationVersion: changes.documentationVersion } : {}),
+        createdDate: previous?.createdDate ?? now,
+        lastUpdatedDate: now,
+      };
+      return { stage, deployment };
+    });
   } catch (err) {
-    if (err instanceof ApiGatewayError) throw err;
+    if (err instanceof ApiGatewayError || isRevisionConflict(err) || isStoreUnavailable(err)) throw err;
     throw badRequest(`Unable to deploy: ${(err as Error).message}`);
   }
-  return stage;
 }
 
 interface CreateDeploymentInput extends ApiAddress {
@@ -86,7 +98,7 @@ export async function createDeployment(ctx: ManagementContext, input: CreateDepl
     createdDate: nowSeconds(),
     api,
   };
-  await ctx.repo.putDeployment(deployment);
+  await ctx.repo.createDeployment(deployment);
   if (stageName !== undefined) {
     await deployToStage(ctx, deployment, stageName, {
       ...(input.stageDescription !== undefined ? { description: input.stageDescription } : {}),
@@ -113,17 +125,25 @@ export async function getDeployments(ctx: ManagementContext, input: ApiAddress &
 const DEPLOYMENT_PATCH: PatchSpec = { description: { kind: 'string', ops: ['add', 'replace', 'remove'] } };
 
 export async function updateDeployment(ctx: ManagementContext, input: DeploymentAddress & { patchOperations?: PatchOperation[] }): Promise<Record<string, unknown>> {
-  const deployment = structuredClone(await requireDeployment(ctx, input.restApiId, input.deploymentId));
-  applyPatch(deployment as unknown as Record<string, unknown>, DEPLOYMENT_PATCH, input.patchOperations);
-  await ctx.repo.putDeployment(deployment);
+  await ctx.apis.require(input.restApiId);
+  const deployment = await ctx.repo.updateDeployment(input.restApiId, input.deploymentId, (current) => {
+    if (!current) throw deploymentNotFound();
+    const draft = structuredClone(current);
+    applyPatch(draft as unknown as Record<string, unknown>, DEPLOYMENT_PATCH, input.patchOperations);
+    return draft;
+  });
   return deploymentView(deployment, false);
 }
 
 export async function deleteDeployment(ctx: ManagementContext, input: DeploymentAddress): Promise<void> {
-  await requireDeployment(ctx, input.restApiId, input.deploymentId);
-  const stages = await ctx.repo.listStages();
-  if (stages.some((s) => s.restApiId === input.restApiId && s.deploymentId === input.deploymentId)) {
-    throw badRequest('Active stages pointing to this deployment must be moved or deleted');
-  }
-  await ctx.repo.deleteDeployment(input.restApiId, input.deploymentId);
+  await ctx.apis.require(input.restApiId);
+  // On the revision read: a deployment changed meanwhile is checked again. (A stage another node points
+  // at it in the same instant is not seen: that would need a compare-and-set over two documents.)
+  await ctx.repo.deleteDeployment(input.restApiId, input.deploymentId, async (current) => {
+    if (!current) throw deploymentNotFound();
+    const stages = await ctx.repo.listStages();
+    if (stages.some((s) => s.restApiId === input.restApiId && s.deploymentId === input.deploymentId)) {
+      throw badRequest('Active stages pointing to this deployment must be moved or deleted');
+    }
+  });
 }

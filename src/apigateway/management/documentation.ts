@@ -17,7 +17,9 @@
  * CreateDocumentationVersion answers 201 {version, createdDate[, description]}.
  */
 import { parse as parseYaml } from 'yaml';
+import { deleteDocument, isRevisionConflict, updateDocument } from '../../store/documents.js';
 import { badRequest, conflict, notFound } from '../errors.js';
+import { requireDeployment, stageNotFound } from './lookups.js';
 import { newId } from '../ids.js';
 import type { DocumentationPart, DocumentationPartLocation, RestApi } from '../model.js';
 import type { ApiAddress } from './addressing.js';
@@ -179,10 +181,12 @@ const versionView = (v: DocumentationVersionDoc): Record<string, unknown> => ({
   description: v.description,
 });
 
+const versionNotFound = (): Error => notFound('Invalid Documentation version identifier specified');
+
 async function requireVersion(ctx: ManagementContext, apiId: string, version: string): Promise<DocumentationVersionDoc> {
   await ctx.apis.require(apiId);
   const v = await ctx.repo.documents.get<DocumentationVersionDoc>(VERSION_KIND, `${apiId}:${version}`);
-  if (!v) throw notFound('Invalid Documentation version identifier specified');
+  if (!v) throw versionNotFound();
   return v;
 }
 
@@ -202,8 +206,22 @@ export async function createDocumentationVersion(
     ...(input.description !== undefined ? { description: input.description } : {}),
     parts: structuredClone(api.documentationParts ?? {}),
   };
-  await ctx.repo.documents.put(VERSION_KIND, key, version);
-  if (stage) await ctx.repo.putStage({ ...stage, documentationVersion: version.version, lastUpdatedDate: nowSeconds() });
+  // A create: of two nodes creating one version at once, the second answers the same ConflictException.
+  try {
+    await ctx.repo.documents.putIf(VERSION_KIND, key, version, 0);
+  } catch (e) {
+    if (isRevisionConflict(e)) throw conflict('Documentation version already exists');
+    throw e;
+  }
+  if (stage) {
+    await ctx.stages.write(api.id, stage.stageName, async (current) => {
+      if (!current) throw stageNotFound();
+      return {
+        stage: { ...current, documentationVersion: version.version, lastUpdatedDate: nowSeconds() },
+        deployment: await requireDeployment(ctx, api.id, current.deploymentId),
+      };
+    });
+  }
   return versionView(version);
 }
 
@@ -222,19 +240,23 @@ export async function getDocumentationVersions(ctx: ManagementContext, input: Ap
 }
 
 export async function updateDocumentationVersion(ctx: ManagementContext, input: VersionAddress & { patchOperations?: PatchOperation[] }): Promise<Record<string, unknown>> {
-  const current = await requireVersion(ctx, input.restApiId, input.documentationVersion);
-  let description = current.description;
-  for (const op of input.patchOperations ?? []) {
-    if (op.path !== '/description') throw badRequest(`Invalid patch path  '${op.path ?? ''}' specified for op '${op.op ?? ''}'. Must be one of: [/description]`);
-    description = op.op === 'remove' ? undefined : (op.value ?? undefined);
-  }
-  const { description: _old, ...rest } = current;
-  const next: DocumentationVersionDoc = { ...rest, ...(description !== undefined ? { description } : {}) };
-  await ctx.repo.documents.put(VERSION_KIND, `${input.restApiId}:${input.documentationVersion}`, next);
+  await requireVersion(ctx, input.restApiId, input.documentationVersion);
+  const { doc: next } = await updateDocument<DocumentationVersionDoc>(ctx.repo.documents, VERSION_KIND, `${input.restApiId}:${input.documentationVersion}`, (current) => {
+    if (!current) throw versionNotFound();
+    let description = current.description;
+    for (const op of input.patchOperations ?? []) {
+      if (op.path !== '/description') throw badRequest(`Invalid patch path  '${op.path ?? ''}' specified for op '${op.op ?? ''}'. Must be one of: [/description]`);
+      description = op.op === 'remove' ? undefined : (op.value ?? undefined);
+    }
+    const { description: _old, ...rest } = current;
+    return { ...rest, ...(description !== undefined ? { description } : {}) };
+  });
   return versionView(next);
 }
 
 export async function deleteDocumentationVersion(ctx: ManagementContext, input: VersionAddress): Promise<void> {
-  await requireVersion(ctx, input.restApiId, input.documentationVersion);
-  await ctx.repo.documents.delete(VERSION_KIND, `${input.restApiId}:${input.documentationVersion}`);
+  await ctx.apis.require(input.restApiId);
+  await deleteDocument(ctx.repo.documents, VERSION_KIND, `${input.restApiId}:${input.documentationVersion}`, (current) => {
+    if (!current) throw versionNotFound();
+  });
 }

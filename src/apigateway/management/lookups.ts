@@ -43,16 +43,19 @@ export function requireValidator<V>(validators: Record<string, V>, id: string): 
   return v;
 }
 
+export const stageNotFound = (): Error => notFound('Invalid Stage identifier specified');
+export const deploymentNotFound = (): Error => notFound('Invalid Deployment identifier specified');
+
 export async function requireStage(ctx: ManagementContext, apiId: string, stageName: string): Promise<Stage> {
   await ctx.apis.require(apiId);
   const stage = await ctx.repo.getStage(apiId, stageName);
-  if (!stage) throw notFound('Invalid Stage identifier specified');
+  if (!stage) throw stageNotFound();
   return stage;
 }
 
 export async function requireDeployment(ctx: ManagementContext, apiId: string, id: string): Promise<Deployment> {
   await ctx.apis.require(apiId);
   const deployment = await ctx.repo.getDeployment(apiId, id);
-  if (!deployment) throw notFound('Invalid Deployment identifier specified');
+  if (!deployment) throw deploymentNotFound();
   return deployment;
 }

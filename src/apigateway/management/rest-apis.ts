@@ -107,7 +107,7 @@ export async function createRestApi(ctx: ManagementContext, input: CreateRestApi
     ...(input.tags ? { tags: input.tags } : {}),
     ...(input.disableExecuteApiEndpoint !== undefined ? { disableExecuteApiEndpoint: input.disableExecuteApiEndpoint } : {}),
   };
-  await ctx.apis.put(api);
+  await ctx.apis.create(api);
   return restApiView(api);
 }
 
@@ -184,6 +184,7 @@ export async function updateRestApi(ctx: ManagementContext, input: { restApiId: 
 
 export async function deleteRestApi(ctx: ManagementContext, input: { restApiId: string }): Promise<void> {
   await ctx.apis.require(input.restApiId);
+  // Each document by compare-and-set on the revision read (one changed meanwhile is read again and deleted).
   for (const stage of await ctx.repo.listStages()) {
     if (stage.restApiId === input.restApiId) await ctx.stages.delete(stage.restApiId, stage.stageName);
   }
@@ -198,7 +199,7 @@ function withWarnings(view: Record<string, unknown>, warnings: readonly string[]
 /** `target.imported` is the definition as parsed (and authorized) for this call. */
 export async function importRestApi(ctx: ManagementContext, input: ImportInput, target: ManagementTarget): Promise<Record<string, unknown>> {
   const { api, warnings } = target.imported ?? (await importDefinition(ctx, input));
-  await ctx.apis.put(api);
+  await ctx.apis.create(api);
   return withWarnings(restApiView(api), warnings);
 }
 

@@ -11,7 +11,8 @@ import type { AccessControl } from '../../iam/access.js';
 import type { AuthHook } from '../../iam/guard.js';
 import { handleRestJson, restJsonError, RestRouter, type RestJsonService, type RestOperationHandler } from '../../protocol/rest-json.js';
 import type { Service, SluiceRequest } from '../../server/types.js';
-import { ApiGatewayError } from '../errors.js';
+import { isRevisionConflict } from '../../store/documents.js';
+import { ApiGatewayError, CONCURRENT_MODIFICATION } from '../errors.js';
 import { getAccount, updateAccount } from './account.js';
 import * as accountResources from './account-resources.js';
 import * as authorizers from './authorizers.js';
@@ -161,6 +162,8 @@ function bound(ctx: ManagementContext, handler: Handler): RestOperationHandler<M
       return (await handler(ctx, input, call.target)) as Record<string, unknown> | void;
     } catch (e) {
       if (e instanceof ApiGatewayError) throw new AwsError(e.type, e.message, e.status);
+      // A compare-and-set that kept losing to other nodes' writes: AWS's answer to concurrent modification.
+      if (isRevisionConflict(e)) throw new AwsError('ConflictException', CONCURRENT_MODIFICATION, 409);
       throw e;
     }
   };

@@ -6,7 +6,7 @@ import { cloudWatchRoleArn } from './account.js';
 import type { ApiAddress } from './addressing.js';
 import type { ManagementContext } from './context.js';
 import { deployToStage } from './deployments.js';
-import { requireDeployment, requireStage } from './lookups.js';
+import { requireDeployment, requireStage, stageNotFound } from './lookups.js';
 import { applyPatch, type PatchOperation, type PatchSpec } from './patch.js';
 import { stageView } from './views.js';
 
@@ -25,20 +25,17 @@ interface CreateStageInput extends StageAddress {
 export async function createStage(ctx: ManagementContext, input: CreateStageInput): Promise<Record<string, unknown>> {
   const deployment = await requireDeployment(ctx, input.restApiId, input.deploymentId);
   if (await ctx.repo.getStage(input.restApiId, input.stageName)) throw conflict('Stage already exists');
+  // A create (compare-and-set on "no such stage"): of two CreateStage of one name on two nodes, the
+  // one that loses finds the other's stage and answers the same ConflictException.
   const stage = await deployToStage(ctx, deployment, input.stageName, {
     ...(input.description !== undefined ? { description: input.description } : {}),
     variables: input.variables ?? {},
     ...(input.tracingEnabled !== undefined ? { tracingEnabled: input.tracingEnabled } : {}),
     ...(input.cacheClusterEnabled !== undefined ? { cacheClusterEnabled: input.cacheClusterEnabled } : {}),
-  });
-  if (!input.tags && input.documentationVersion === undefined) return stageView(stage);
-  const tagged: Stage = {
-    ...stage,
     ...(input.tags ? { tags: input.tags } : {}),
     ...(input.documentationVersion !== undefined ? { documentationVersion: input.documentationVersion } : {}),
-  };
-  await ctx.stages.put(tagged, deployment);
-  return stageView(tagged);
+  }, true);
+  return stageView(stage);
 }
 
 export async function getStage(ctx: ManagementContext, input: StageAddress): Promise<Record<string, unknown>> {
@@ -165,18 +162,25 @@ function patchStageSettings(
 }
 
 export async function updateStage(ctx: ManagementContext, input: StageAddress & { patchOperations?: PatchOperation[] }): Promise<Record<string, unknown>> {
-  const stage = structuredClone(await requireStage(ctx, input.restApiId, input.stageName)) as Stage & Record<string, unknown>;
-  const methodSettings: Record<string, Record<string, unknown>> = { ...stage.methodSettings };
+  await ctx.apis.require(input.restApiId);
   const loggingAllowed = Boolean(await cloudWatchRoleArn(ctx));
-  // The whole list applies or none of it: the stage is saved only once every operation passed.
-  applyPatch(stage, STAGE_PATCH, input.patchOperations, (op, segments) => patchStageSettings(stage, methodSettings, op, segments, loggingAllowed));
-  const deployment = await requireDeployment(ctx, input.restApiId, stage.deploymentId);
-  const updated: Stage = { ...stage, methodSettings, lastUpdatedDate: Math.floor(Date.now() / 1000) };
-  await ctx.stages.put(updated, deployment);
+  // Read, patch, compare-and-set: when another node changed the stage meanwhile, the patch is applied
+  // again over that change (both kept), or refused as it would be on the stage as it now is.
+  const updated = await ctx.stages.write(input.restApiId, input.stageName, async (current) => {
+    if (!current) throw stageNotFound();
+    const stage = structuredClone(current) as Stage & Record<string, unknown>;
+    const methodSettings: Record<string, Record<string, unknown>> = { ...stage.methodSettings };
+    // The whole list applies or none of it: the stage is saved only once every operation passed.
+    applyPatch(stage, STAGE_PATCH, input.patchOperations, (op, segments) => patchStageSettings(stage, methodSettings, op, segments, loggingAllowed));
+    const deployment = await requireDeployment(ctx, input.restApiId, stage.deploymentId);
+    return { stage: { ...stage, methodSettings, lastUpdatedDate: Math.floor(Date.now() / 1000) }, deployment };
+  });
   return stageView(updated);
 }
 
 export async function deleteStage(ctx: ManagementContext, input: StageAddress): Promise<void> {
-  await requireStage(ctx, input.restApiId, input.stageName);
-  await ctx.stages.delete(input.restApiId, input.stageName);
+  await ctx.apis.require(input.restApiId);
+  await ctx.stages.delete(input.restApiId, input.stageName, (current) => {
+    if (!current) throw stageNotFound();
+  });
 }

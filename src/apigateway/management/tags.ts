@@ -3,7 +3,7 @@ import type { Draft } from '../api-store.js';
 import { badRequest } from '../errors.js';
 import type { Stage } from '../model.js';
 import type { ManagementContext } from './context.js';
-import { requireDeployment, requireStage } from './lookups.js';
+import { requireDeployment, requireStage, stageNotFound } from './lookups.js';
 import { withUsageTags } from './usage-plans.js';
 
 const TAGGABLE = /^arn:aws[a-z-]*:apigateway:[^:]*::\/restapis\/([^/]+)(?:\/stages\/([^/]+))?$/;
@@ -28,11 +28,15 @@ async function withTags(ctx: ManagementContext, arn: string, change?: TagChange)
   }
   const stage = await requireStage(ctx, apiId, stageName);
   if (!change) return { ...stage.tags };
-  const tags = { ...stage.tags };
-  change(tags);
-  const updated: Stage = { ...stage, tags };
-  await ctx.stages.put(updated, await requireDeployment(ctx, apiId, stage.deploymentId));
-  return tags;
+  // Compare-and-set on the stored stage: a change another node made meanwhile is kept.
+  const updated = await ctx.stages.write(apiId, stageName, async (current) => {
+    if (!current) throw stageNotFound();
+    const tags = { ...current.tags };
+    change(tags);
+    const next: Stage = { ...current, tags };
+    return { stage: next, deployment: await requireDeployment(ctx, apiId, current.deploymentId) };
+  });
+  return { ...updated.tags };
 }
 
 export async function tagResource(ctx: ManagementContext, input: { resourceArn: string; tags: Record<string, string> }): Promise<void> {

@@ -100,10 +100,13 @@ async function checkOneRoute(ctx: ManagementContext, planId: string, stages: rea
   }
 }
 
+const alreadyInPlan = (planId: string, keyId: string): Error => conflict(`Usage Plan ${planId} already contains API Key ${keyId}`);
+
 /** Adds `key` to `plan` (CreateUsagePlanKey, ImportApiKeys' UsagePlanIds). */
 export async function addKeyToPlan(ctx: ManagementContext, plan: UsagePlan, key: ApiKey): Promise<void> {
   await checkOneRoute(ctx, plan.id, plan.apiStages, [key.id]);
-  await ctx.usage.putPlanKey({ usagePlanId: plan.id, keyId: key.id, type: 'API_KEY', createdMs: Date.now() });
+  // A create: of two nodes adding one key to one plan at once, the second is refused as a duplicate.
+  if (!(await ctx.usage.createPlanKey({ usagePlanId: plan.id, keyId: key.id, type: 'API_KEY', createdMs: Date.now() }))) throw alreadyInPlan(plan.id, key.id);
 }
 
 interface CreateUsagePlanInput {
@@ -141,7 +144,7 @@ export async function createUsagePlan(ctx: ManagementContext, input: CreateUsage
     ...(input.tags ? { tags: input.tags } : {}),
     createdMs: Date.now(),
   };
-  await ctx.usage.putPlan(plan);
+  await ctx.usage.createPlan(plan);
   return usagePlanView(plan, 'nonEmpty');
 }
 
@@ -182,7 +185,13 @@ function stageRef(value: string | null | undefined): { apiId: string; stage: str
 }
 
 export async function updateUsagePlan(ctx: ManagementContext, input: { usagePlanId: string; patchOperations?: PatchOperation[] }): Promise<Wire> {
-  const plan = await requirePlan(ctx, input.usagePlanId);
+  await requirePlan(ctx, input.usagePlanId);
+  // Read, patch, compare-and-set: a change another node made meanwhile is read again and patched over.
+  const updated = await ctx.usage.updatePlan(input.usagePlanId, planNotFound, (plan) => patchPlan(ctx, plan, input.patchOperations));
+  return usagePlanView(updated, 'always');
+}
+
+async function patchPlan(ctx: ManagementContext, plan: UsagePlan, patchOperations: PatchOperation[] | undefined): Promise<UsagePlan> {
   type Editable = { -readonly [K in Exclude<keyof UsagePlan, 'throttle' | 'quota'>]: UsagePlan[K] } & {
     throttle?: { burstLimit: number; rateLimit: number };
     quota?: { limit?: number; offset?: number; period?: QuotaSettings['period'] };
@@ -195,7 +204,7 @@ export async function updateUsagePlan(ctx: ManagementContext, input: { usagePlan
     if (!s) throw notFound(invalidStage(plan.id, ref.apiId, ref.stage));
     return s;
   };
-  for (const o of input.patchOperations ?? []) {
+  for (const o of patchOperations ?? []) {
     const op = o.op ?? '';
     const path = o.path ?? '';
     if (!PATCH_OPS.includes(op)) throw badRequest('Invalid patch operation specified. Must be one of: [add, remove, replace, move, copy, test]');
@@ -288,8 +297,7 @@ export async function updateUsagePlan(ctx: ManagementContext, input: { usagePlan
     ...(throttle ? { throttle } : {}),
     ...(quota ? { quota } : {}),
   };
-  await ctx.usage.putPlan(updated);
-  return usagePlanView(updated, 'always');
+  return updated;
 }
 
 export async function deleteUsagePlan(ctx: ManagementContext, input: { usagePlanId: string }): Promise<void> {
@@ -307,7 +315,7 @@ export async function createUsagePlanKey(ctx: ManagementContext, input: { usageP
   const plan = await requirePlan(ctx, input.usagePlanId);
   if (input.keyType !== 'API_KEY') throw badRequest(`Invalid key type specified: ${input.keyType}. Must be API_KEY`);
   const key = await requireKey(ctx, input.keyId);
-  if (await ctx.usage.getPlanKey(plan.id, key.id)) throw conflict(`Usage Plan ${plan.id} already contains API Key ${key.id}`);
+  if (await ctx.usage.getPlanKey(plan.id, key.id)) throw alreadyInPlan(plan.id, key.id);
   await addKeyToPlan(ctx, plan, key);
   return planKeyView(key);
 }
@@ -411,18 +419,18 @@ export async function withUsageTags(ctx: ManagementContext, arn: string, change?
   } catch {
     // Not percent-encoding: the id as written (which names nothing).
   }
+  // Changes by compare-and-set on the stored key or plan: a change another node made meanwhile is kept.
+  const changed = (current: { tags?: Record<string, string> }): Record<string, string> => {
+    const tags = { ...current.tags };
+    change?.(tags);
+    return tags;
+  };
   if (m[1] === 'apikeys') {
     const key = await requireKey(ctx, id);
-    const tags = { ...key.tags };
-    if (!change) return tags;
-    change(tags);
-    await ctx.usage.putKey({ ...key, tags });
-    return tags;
+    if (!change) return { ...key.tags };
+    return { ...(await ctx.usage.updateKey(id, keyNotFound, (current) => ({ ...current, tags: changed(current) }))).tags };
   }
   const plan = await requirePlan(ctx, id);
-  const tags = { ...plan.tags };
-  if (!change) return tags;
-  change(tags);
-  await ctx.usage.putPlan({ ...plan, tags });
-  return tags;
+  if (!change) return { ...plan.tags };
+  return { ...(await ctx.usage.updatePlan(id, planNotFound, (current) => ({ ...current, tags: changed(current) }))).tags };
 }

@@ -2,8 +2,16 @@
  * API keys, usage plans, their keys and usage counters in the DocumentStore.
  * The store is the one source of truth: nothing here is cached across calls,
  * so every process serving the same data dir sees the same keys, plans and
- * counts (a counter's read-modify-write is serialized within a process; the
- * DocumentStore offers no compare-and-set across processes).
+ * counts.
+ *
+ * Keys, their value index, plans and plan keys are written by compare-and-set
+ * on the stored revision (a create on "none stored"), so two nodes sharing the
+ * store cannot both win: a key's value stays unique (its index document is
+ * created, never overwritten while its key exists), a plan or key change that
+ * lost runs again on the stored document. The usage counters (daily usage,
+ * quota state) are the request path's: their read-modify-write is serialized
+ * within a process only and written last-writer-wins, so requests counted at
+ * the same moment on two nodes may be counted once.
  *
  * Documents:
  *   apigateway.apikey            {id}                  ApiKey
@@ -14,7 +22,7 @@
  *   apigateway.usage-quota       {planId}/{keyId}      QuotaState
  */
 import { createHash } from 'node:crypto';
-import type { DocumentStore } from '../../store/documents.js';
+import { deleteDocument, isRevisionConflict, retryOnConflict, updateDocument, type DocumentStore } from '../../store/documents.js';
 import type { ApiKey, DailyUsage, QuotaSettings, QuotaState, UsagePlan, UsagePlanKey } from './model.js';
 import { dayOf, parseDay, periodStart } from './periods.js';
 
@@ -27,6 +35,11 @@ const QUOTA = 'apigateway.usage-quota';
 
 const valueId = (value: string): string => createHash('sha256').update(value).digest('hex');
 const pairId = (planId: string, keyId: string): string => `${planId}/${keyId}`;
+
+/** Thrown inside createKey: the value belongs to another key. */
+class DuplicateKeyValue extends Error {}
+/** Thrown inside deleteKey: the value's index names another key now. */
+class KeepIndex extends Error {}
 
 /** What counting one request against a plan's quota decided. */
 export type Counted =
@@ -56,18 +69,58 @@ export class UsageStore {
     return key?.value === value ? key : undefined;
   }
 
-  async putKey(key: ApiKey): Promise<void> {
-    const previous = await this.getKey(key.id);
-    if (previous && previous.value !== key.value) await this.docs.delete(KEY_VALUE, valueId(previous.value));
-    await this.docs.put(KEY, key.id, key);
-    await this.docs.put(KEY_VALUE, valueId(key.value), { keyId: key.id });
+  /**
+   * Stores a new key, unless a key with its value exists (`false`). The key
+   * document is created first, then its value's index document (a create:
+   * of two keys with one value created at once on two nodes, one index
+   * document is created; the other key is removed again and reported as a
+   * duplicate). An index document whose key is gone (left by a node that
+   * died between the two writes) is taken over by compare-and-set.
+   */
+  async createKey(key: ApiKey): Promise<boolean> {
+    await this.docs.putIf(KEY, key.id, key, 0);
+    try {
+      await retryOnConflict(async () => {
+        const index = await this.docs.getVersioned<{ keyId: string }>(KEY_VALUE, valueId(key.value));
+        if (index) {
+          const holder = await this.getKey(index.doc.keyId);
+          if (holder?.value === key.value) throw new DuplicateKeyValue();
+        }
+        await this.docs.putIf(KEY_VALUE, valueId(key.value), { keyId: key.id }, index?.revision ?? 0);
+      });
+      return true;
+    } catch (e) {
+      await deleteDocument(this.docs, KEY, key.id);
+      if (e instanceof DuplicateKeyValue) return false;
+      throw e;
+    }
   }
 
-  /** Deletes a key with its memberships of usage plans and their counters. */
-  async deleteKey(key: ApiKey): Promise<void> {
+  /**
+   * Changes a key by compare-and-set (`change` runs again on the stored key
+   * if another writer got there first); `missing` is the error when it is
+   * gone. A key's value never changes.
+   */
+  async updateKey(id: string, missing: () => Error, change: (current: ApiKey) => ApiKey): Promise<ApiKey> {
+    return (await updateDocument<ApiKey>(this.docs, KEY, id, (current) => {
+      if (!current) throw missing();
+      const next = change(current);
+      if (next.value !== current.value || next.id !== current.id) throw new Error(`API key ${id}: its id and value cannot change`);
+      return next;
+    })).doc;
+  }
+
+  /** Deletes a key with its memberships of usage plans and their counters; false when it was gone already. */
+  async deleteKey(key: ApiKey): Promise<boolean> {
     for (const pk of await this.planKeysOfKey(key.id)) await this.deletePlanKey(pk.usagePlanId, key.id);
-    await this.docs.delete(KEY_VALUE, valueId(key.value));
-    await this.docs.delete(KEY, key.id);
+    const deleted = await deleteDocument<ApiKey>(this.docs, KEY, key.id);
+    // Its value's index, if it still names this key (another key may have taken the value since).
+    await deleteDocument<{ keyId: string }>(this.docs, KEY_VALUE, valueId(key.value), (index) => {
+      if (index && index.keyId !== key.id) throw new KeepIndex();
+    }).catch((e: unknown) => {
+      if (!(e instanceof KeepIndex)) throw e;
+    });
+    return deleted !== undefined;
   }
 
   // ---------------------------------------------------------------- plans
@@ -80,13 +133,22 @@ export class UsageStore {
     return (await this.docs.list<UsagePlan>(PLAN)).map((e) => e.doc);
   }
 
-  putPlan(plan: UsagePlan): Promise<void> {
-    return this.docs.put(PLAN, plan.id, plan);
+  /** Stores a new plan (a create: RevisionConflict if the id is taken). */
+  async createPlan(plan: UsagePlan): Promise<void> {
+    await this.docs.putIf(PLAN, plan.id, plan, 0);
+  }
+
+  /** Changes a plan by compare-and-set (`change` runs again on the stored plan if another writer got there first); `missing`: the error when it is gone. */
+  async updatePlan(id: string, missing: () => Error, change: (current: UsagePlan) => UsagePlan | Promise<UsagePlan>): Promise<UsagePlan> {
+    return (await updateDocument<UsagePlan>(this.docs, PLAN, id, (current) => {
+      if (!current) throw missing();
+      return change(current);
+    })).doc;
   }
 
   async deletePlan(id: string): Promise<void> {
     for (const pk of await this.planKeys(id)) await this.deletePlanKey(id, pk.keyId);
-    await this.docs.delete(PLAN, id);
+    await deleteDocument(this.docs, PLAN, id);
   }
 
   // ---------------------------------------------------------------- plan keys
@@ -103,13 +165,20 @@ export class UsageStore {
     return (await this.docs.list<UsagePlanKey>(PLAN_KEY)).filter((e) => e.doc.keyId === keyId).map((e) => e.doc);
   }
 
-  putPlanKey(pk: UsagePlanKey): Promise<void> {
-    return this.docs.put(PLAN_KEY, pairId(pk.usagePlanId, pk.keyId), pk);
+  /** Adds a key to a plan: a create, false when the key is in the plan already (also when another node added it first). */
+  async createPlanKey(pk: UsagePlanKey): Promise<boolean> {
+    try {
+      await this.docs.putIf(PLAN_KEY, pairId(pk.usagePlanId, pk.keyId), pk, 0);
+      return true;
+    } catch (e) {
+      if (isRevisionConflict(e)) return false;
+      throw e;
+    }
   }
 
-  /** Ends a key's membership of a plan; what it used through the plan goes with it. */
+  /** Ends a key's membership of a plan; what it used through the plan goes with it (the counters: see above). */
   async deletePlanKey(planId: string, keyId: string): Promise<void> {
-    await this.docs.delete(PLAN_KEY, pairId(planId, keyId));
+    await deleteDocument(this.docs, PLAN_KEY, pairId(planId, keyId));
     await this.docs.delete(QUOTA, pairId(planId, keyId));
     const prefix = `${pairId(planId, keyId)}/`;
     for (const e of await this.docs.list<DailyUsage>(DAILY)) if (e.id.startsWith(prefix)) await this.docs.delete(DAILY, e.id);

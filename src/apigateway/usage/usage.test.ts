@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { parseCsv } from './csv.js';
 import { daysBetween, periodStart } from './periods.js';
 import { TokenBuckets } from './throttle.js';
+import type { Charges, UsageExchange } from '../../store/usage-exchange.js';
 
 test('quota periods start on the day their offset names', () => {
   // 2024-05-15 is a Wednesday.
@@ -28,6 +29,35 @@ test('API key files: quoted cells with either quote, commas inside, CRLF, double
   ]);
   assert.deepEqual(parseCsv(`a,'b,c',"say ""hi"""\n`), [['a', 'b,c', 'say "hi"']]);
   assert.deepEqual(parseCsv('\uFEFFx'), [['x']]);
+});
+
+test('token buckets of two nodes: the tokens one node took are taken from the other\'s buckets once shared', async () => {
+  const listeners = new Map<string, (c: Charges) => void>();
+  let shared: () => void = () => undefined;
+  const sent = new Promise<void>((r) => (shared = r));
+  const exchange = (node: string): UsageExchange => ({
+    shared: true,
+    share(charges) {
+      for (const [other, apply] of listeners) if (other !== node) apply(charges);
+      shared();
+    },
+    onShared(apply) {
+      listeners.set(node, apply);
+      return () => listeners.delete(node);
+    },
+  });
+  const now = 0;
+  const a = new TokenBuckets(() => now, exchange('a'));
+  const b = new TokenBuckets(() => now, exchange('b'));
+  for (let i = 0; i < 4; i++) assert.equal(a.take('key/k', 1, 5), true);
+  const keepAlive = setTimeout(() => undefined, 5000); // the share timer does not hold the process
+  await sent;
+  clearTimeout(keepAlive);
+  assert.equal(b.take('key/k', 1, 5), true, 'one token of the burst left for the cluster');
+  assert.equal(b.take('key/k', 1, 5), false);
+  assert.equal(b.take('key/other', 1, 5), true, 'other keys are untouched');
+  a.close();
+  b.close();
 });
 
 test('token buckets: burst at once, then the refill rate', () => {

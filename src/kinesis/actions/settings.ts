@@ -4,6 +4,7 @@
  */
 import { parsePolicy } from '../../iam/policy.js';
 import { AwsError, isAwsError } from '../../protocol/errors.js';
+import { updateDocument } from '../../store/documents.js';
 import { invalidArgument, type KinesisContext } from '../context.js';
 import type { KinesisTarget, StreamRef } from '../targets.js';
 import type { StreamMeta } from '../streams.js';
@@ -80,8 +81,10 @@ const toOutput = (a: AccountSettings): Record<string, unknown> => {
   };
 };
 
+const DEFAULT_ACCOUNT_SETTINGS: AccountSettings = { MinimumThroughputBillingCommitment: { Status: 'DISABLED' } };
+
 async function accountSettings(ctx: KinesisContext): Promise<AccountSettings> {
-  return (await ctx.documents.get<AccountSettings>(ACCOUNT_KIND, 'settings')) ?? { MinimumThroughputBillingCommitment: { Status: 'DISABLED' } };
+  return (await ctx.documents.get<AccountSettings>(ACCOUNT_KIND, 'settings')) ?? DEFAULT_ACCOUNT_SETTINGS;
 }
 
 export async function describeAccountSettings(ctx: KinesisContext): Promise<Record<string, unknown>> {
@@ -89,12 +92,14 @@ export async function describeAccountSettings(ctx: KinesisContext): Promise<Reco
 }
 
 export async function updateAccountSettings(ctx: KinesisContext, input: { MinimumThroughputBillingCommitment: { Status: string } }): Promise<Record<string, unknown>> {
-  const now = Date.now();
-  const current = await accountSettings(ctx);
-  const next: AccountSettings = input.MinimumThroughputBillingCommitment.Status === 'ENABLED'
-    ? { MinimumThroughputBillingCommitment: { Status: 'ENABLED', StartedAt: now, EarliestAllowedEndAt: now + 24 * 3_600_000 } }
-    : { MinimumThroughputBillingCommitment: { Status: 'DISABLED', ...(current.MinimumThroughputBillingCommitment.StartedAt !== undefined ? { StartedAt: current.MinimumThroughputBillingCommitment.StartedAt, EndedAt: now } : {}) } };
-  await ctx.documents.put(ACCOUNT_KIND, 'settings', next);
+  // Compare-and-set on the stored settings: a change another node made meanwhile is read again first.
+  const { doc: next } = await updateDocument<AccountSettings>(ctx.documents, ACCOUNT_KIND, 'settings', (stored) => {
+    const now = Date.now();
+    const current = stored ?? DEFAULT_ACCOUNT_SETTINGS;
+    return input.MinimumThroughputBillingCommitment.Status === 'ENABLED'
+      ? { MinimumThroughputBillingCommitment: { Status: 'ENABLED', StartedAt: now, EarliestAllowedEndAt: now + 24 * 3_600_000 } }
+      : { MinimumThroughputBillingCommitment: { Status: 'DISABLED', ...(current.MinimumThroughputBillingCommitment.StartedAt !== undefined ? { StartedAt: current.MinimumThroughputBillingCommitment.StartedAt, EndedAt: now } : {}) } };
+  });
   return toOutput(next);
 }
 
