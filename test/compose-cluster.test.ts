@@ -6,7 +6,8 @@
  * accepts, and the start-up it describes works when run directly: three
  * nats-servers from that very file (addresses moved to loopback ports, as the
  * containers' names cannot resolve here) and two Sluice nodes with the
- * services' environment over the image's, sharing one stream.
+ * services' environment over the image's, started together as Compose starts
+ * them, sharing one stream and one bundled API.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -15,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import * as G from '@aws-sdk/client-api-gateway';
 import * as K from '@aws-sdk/client-kinesis';
 import { parse } from 'yaml';
 import { freePort, natsServerBinary, waitForJetStream } from './helpers/nats-cluster.js';
@@ -111,17 +113,25 @@ describe('the cluster compose example', () => {
       for (const p of ports) await waitForJetStream(`nats://127.0.0.1:${p.client}`);
       const credentials = { accessKeyId: 'AKIACOMPOSEEXAMPLE01', secretAccessKey: 'compose-example-secret-0123456789abcdefghij' };
       const callerEnv = { SLUICE_ROOT_ACCESS_KEY_ID: credentials.accessKeyId, SLUICE_ROOT_SECRET_ACCESS_KEY: credentials.secretAccessKey };
-      for (const [, s] of sluiceServices.slice(0, 2)) {
-        const env: Record<string, string> = { ...imageEnv(), SLUICE_DATA_DIR: join(data, `node${nodes.length}`) };
+      // Compose starts every node at once, on a cluster none of them has used yet.
+      nodes.push(...await Promise.all(sluiceServices.slice(0, 2).map(async ([, s], i) => {
+        const env: Record<string, string> = { ...imageEnv(), SLUICE_DATA_DIR: join(data, `node${i}`) };
         for (const [k, v] of Object.entries(s.environment!)) env[k] = expand(v, callerEnv);
         env['SLUICE_STORE'] = ports.map((p) => `nats://127.0.0.1:${p.client}`).join(',');
         env['SLUICE_HOST'] = '127.0.0.1';
-        nodes.push(await spawnSluice(['--port', '0', '--create-stream-ms', '0'], { ...process.env, ...env }, 90_000));
-      }
+        return spawnSluice(['--port', '0', '--create-stream-ms', '0'], { ...process.env, ...env }, 90_000);
+      })));
       const health = (await (await fetch(`${nodes[1]!.url}/_sluice/health`)).json()) as { store?: { store?: string; replicas?: number; nodes?: unknown[] } };
       assert.equal(health.store?.store, 'nats');
       assert.equal(health.store?.replicas, 3);
       assert.equal(health.store?.nodes?.length, 2);
+      // Both nodes started on an empty store: the bundled KinesisProxy API is there once.
+      for (const n of nodes) {
+        const gw = new G.APIGatewayClient({ endpoint: n.url, region: 'us-east-1', credentials });
+        const apis = await gw.send(new G.GetRestApisCommand({}));
+        gw.destroy();
+        assert.deepEqual(apis.items!.map((x) => x.name), ['KinesisProxy']);
+      }
       const [a, b] = nodes.map((n) => new K.KinesisClient({ endpoint: n.url, region: 'us-east-1', credentials }));
       try {
         await a!.send(new K.CreateStreamCommand({ StreamName: 'compose', ShardCount: 1 }));

@@ -91,6 +91,9 @@ export class NatsDocuments implements DocumentStore {
       void e;
     }
     await this.ensureLeaderReads();
+    // Reads go to the bucket's leader, which a bucket that several nodes have just created together
+    // may not have yet (its message gets time out): wait here, inside open's retries, for one to answer.
+    await this.leaderVersion('sluice.meta', 'leader-probe', 1);
     const info = await this.client.api<{ state: { last_seq: number } }>(`STREAM.INFO.${STREAM}`, '', 10_000);
     await this.startWatch(info.state.last_seq);
   }
