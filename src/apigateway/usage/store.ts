@@ -8,10 +8,10 @@
  * on the stored revision (a create on "none stored"), so two nodes sharing the
  * store cannot both win: a key's value stays unique (its index document is
  * created, never overwritten while its key exists), a plan or key change that
- * lost runs again on the stored document. The usage counters (daily usage,
- * quota state) are the request path's: their read-modify-write is serialized
- * within a process only and written last-writer-wins, so requests counted at
- * the same moment on two nodes may be counted once.
+ * lost runs again on the stored document. The usage counters (quota state,
+ * daily usage) are compare-and-set too, so requests counted at the same
+ * moment on two nodes are each counted, and a quota admits exactly its limit;
+ * within a process the counts of one key are queued so as not to race there.
  *
  * Documents:
  *   apigateway.apikey            {id}                  ApiKey
@@ -32,6 +32,14 @@ const PLAN = 'apigateway.usageplan';
 const PLAN_KEY = 'apigateway.usageplan-key';
 const DAILY = 'apigateway.usage-daily';
 const QUOTA = 'apigateway.usage-quota';
+/** Counters are hot keys under load from several nodes: a count may lose many races before it lands. */
+const COUNTER_TRIES = 64;
+const QUOTA_USED_UP = Symbol('quota used up');
+
+/** What the quota's current period has used, from its stored state (a state of an earlier period counts nothing). */
+function usedOf(state: QuotaState | undefined, quota: QuotaSettings, day: string): number {
+  return state && state.period === quota.period && state.periodStart === periodStart(day, quota) ? state.used : 0;
+}
 
 const valueId = (value: string): string => createHash('sha256').update(value).digest('hex');
 const pairId = (planId: string, keyId: string): string => `${planId}/${keyId}`;
@@ -195,13 +203,24 @@ export class UsageStore {
       const day = dayOf(nowMs);
       let remaining = 0;
       if (quota) {
-        const used = await this.usedInPeriod(planId, keyId, quota, day);
-        if (used >= quota.limit) return { allowed: false, limit: quota.limit, period: quota.period };
-        remaining = quota.limit - (used + 1);
-        await this.docs.put<QuotaState>(QUOTA, pairId(planId, keyId), { periodStart: periodStart(day, quota), period: quota.period, used: used + 1 });
+        // The quota decides admission, so it is counted by compare-and-set: of two nodes counting the
+        // last request of a quota at once, one gets it and the other, re-reading, is refused.
+        let usedUp = false;
+        await updateDocument<QuotaState>(this.docs, QUOTA, pairId(planId, keyId), (state) => {
+          const used = usedOf(state, quota, day);
+          if (used >= quota.limit) {
+            usedUp = true;
+            throw QUOTA_USED_UP;
+          }
+          usedUp = false;
+          remaining = quota.limit - (used + 1);
+          return { periodStart: periodStart(day, quota), period: quota.period, used: used + 1 };
+        }, COUNTER_TRIES).catch((e: unknown) => {
+          if (e !== QUOTA_USED_UP) throw e;
+        });
+        if (usedUp) return { allowed: false, limit: quota.limit, period: quota.period };
       }
-      const daily = await this.daily(planId, keyId, day);
-      await this.docs.put<DailyUsage>(DAILY, `${pairId(planId, keyId)}/${day}`, { used: (daily?.used ?? 0) + 1, remaining });
+      await updateDocument<DailyUsage>(this.docs, DAILY, `${pairId(planId, keyId)}/${day}`, (daily) => ({ used: (daily?.used ?? 0) + 1, remaining }), COUNTER_TRIES);
       return { allowed: true, remaining };
     });
   }
@@ -210,10 +229,9 @@ export class UsageStore {
   setRemaining(planId: string, keyId: string, quota: QuotaSettings, remaining: number, nowMs: number): Promise<DailyUsage> {
     return this.serialized(pairId(planId, keyId), async () => {
       const day = dayOf(nowMs);
-      await this.docs.put<QuotaState>(QUOTA, pairId(planId, keyId), { periodStart: periodStart(day, quota), period: quota.period, used: quota.limit - remaining });
-      const daily: DailyUsage = { used: (await this.daily(planId, keyId, day))?.used ?? 0, remaining };
-      await this.docs.put<DailyUsage>(DAILY, `${pairId(planId, keyId)}/${day}`, daily);
-      return daily;
+      await updateDocument<QuotaState>(this.docs, QUOTA, pairId(planId, keyId), () => ({ periodStart: periodStart(day, quota), period: quota.period, used: quota.limit - remaining }), COUNTER_TRIES);
+      const stored = await updateDocument<DailyUsage>(this.docs, DAILY, `${pairId(planId, keyId)}/${day}`, (daily) => ({ used: daily?.used ?? 0, remaining }), COUNTER_TRIES);
+      return stored.doc;
     });
   }
 
@@ -255,10 +273,6 @@ export class UsageStore {
     return quota.limit;
   }
 
-  private async usedInPeriod(planId: string, keyId: string, quota: QuotaSettings, day: string): Promise<number> {
-    const state = await this.docs.get<QuotaState>(QUOTA, pairId(planId, keyId));
-    return state && state.period === quota.period && state.periodStart === periodStart(day, quota) ? state.used : 0;
-  }
 
   private serialized<T>(id: string, work: () => Promise<T>): Promise<T> {
     const previous = this.queues.get(id) ?? Promise.resolve();

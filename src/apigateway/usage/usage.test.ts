@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseCsv } from './csv.js';
 import { daysBetween, periodStart } from './periods.js';
+import { SqliteStore } from '../../store/sqlite.js';
+import { UsageStore } from './store.js';
 import { TokenBuckets } from './throttle.js';
 import type { Charges, UsageExchange } from '../../store/usage-exchange.js';
 
@@ -77,4 +79,17 @@ test('token buckets: burst at once, then the refill rate', () => {
   // Other settings, another bucket; burst 0 takes nothing.
   assert.equal(buckets.take('k', 2, 4), true);
   assert.equal(buckets.take('z', 100, 0), false);
+});
+
+test('a quota counted by two nodes at once admits exactly its limit, and counts every request', async () => {
+  const shared = new SqliteStore(undefined);
+  const nodes = [new UsageStore(shared), new UsageStore(shared)];
+  const quota = { limit: 10, offset: 0, period: 'DAY' as const };
+  const now = Date.parse('2026-12-04T12:00:00Z');
+  // 30 requests at once, alternating nodes: each node queues its own, the two race on the store.
+  const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => nodes[i % 2]!.count('plan', 'key', quota, now)));
+  assert.equal(answers.filter((a) => a.allowed).length, 10);
+  assert.deepEqual(answers.filter((a) => a.allowed).map((a) => (a as { remaining: number }).remaining).sort((x, y) => x - y), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.deepEqual(await nodes[1]!.daily('plan', 'key', '2026-12-04'), { used: 10, remaining: 0 });
+  await shared.close();
 });
