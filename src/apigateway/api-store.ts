@@ -12,6 +12,7 @@ import { retryOnConflict } from '../store/documents.js';
 import { notFound } from './errors.js';
 import type { RestApi } from './model.js';
 import type { ApiRepository } from './persistence.js';
+import { KeyedQueue } from './keyed-queue.js';
 
 /** A writable deep copy of a model type, for edits. */
 export type Draft<T> = T extends ReadonlyArray<infer U>
@@ -22,7 +23,7 @@ export type Draft<T> = T extends ReadonlyArray<infer U>
 
 export class RestApiStore {
   private readonly cache = new Map<string, RestApi>();
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly queue = new KeyedQueue();
 
   constructor(
     private readonly repo: ApiRepository,
@@ -106,13 +107,6 @@ export class RestApiStore {
   }
 
   private serialized<T>(id: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(id) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    const settled = next.catch(() => undefined);
-    this.queues.set(id, settled);
-    void settled.then(() => {
-      if (this.queues.get(id) === settled) this.queues.delete(id);
-    });
-    return next;
+    return this.queue.run(id, work);
   }
 }

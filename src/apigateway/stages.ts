@@ -11,6 +11,7 @@ import { retryOnConflict, type DocumentChange } from '../store/documents.js';
 
 const STAGE_KIND = 'apigateway.stage';
 import type { LogFn } from '../server/logger.js';
+import { KeyedQueue } from './keyed-queue.js';
 
 const key = (apiId: string, stage: string): string => `${apiId}/${stage}`;
 
@@ -18,7 +19,7 @@ export class StageRegistry {
   private readonly compiled = new Map<string, CompiledStage>();
   /** The stored revision of each stage served (and of each seen deleted), so a late change never replaces a newer one. */
   private readonly revisions = new Map<string, number>();
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly queue = new KeyedQueue();
 
   constructor(
     private readonly repo: ApiRepository,
@@ -121,13 +122,6 @@ export class StageRegistry {
   }
 
   private serialized<T>(id: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(id) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    const settled = next.catch(() => undefined);
-    this.queues.set(id, settled);
-    void settled.then(() => {
-      if (this.queues.get(id) === settled) this.queues.delete(id);
-    });
-    return next;
+    return this.queue.run(id, work);
   }
 }

@@ -4,7 +4,7 @@
  * GetRecords rule, control-plane call rates, random throttling and latency.
  */
 import { AwsError } from '../protocol/errors.js';
-import { localUsage, type Charges, type UsageExchange } from '../store/usage-exchange.js';
+import { ChargeBatch, localUsage, type Charges, type UsageExchange } from '../store/usage-exchange.js';
 
 export interface LimitsOptions {
   readonly enforce: boolean;
@@ -56,8 +56,6 @@ class Bucket {
   }
 }
 
-/** How often a node shares what it charged (cluster mode): the lag of a limit across nodes. */
-const SHARE_EVERY_MS = 50;
 /** The charge key that says "a 10 MiB read paused this shard". */
 const BIG_READ = 'p#';
 
@@ -74,16 +72,16 @@ function rateOf(key: string): number | undefined {
 /**
  * AWS's per-shard and per-call budgets. With several nodes over one store, each node's charges
  * are shared (UsageExchange) and charged to every other node's buckets too, so a budget is spent
- * once by the cluster, not once per node (late by at most SHARE_EVERY_MS plus delivery).
+ * once by the cluster, not once per node (late by at most one sharing interval plus delivery).
  */
 export class Limiter {
   private readonly buckets = new Map<string, Bucket>();
   private readonly readPausedUntil = new Map<string, number>();
-  private pending = new Map<string, number>();
-  private shareTimer: NodeJS.Timeout | undefined;
+  private readonly batch: ChargeBatch;
   private readonly stopListening: () => void;
 
-  constructor(readonly options: LimitsOptions, private readonly accountId: string, private readonly usage: UsageExchange = localUsage) {
+  constructor(readonly options: LimitsOptions, private readonly accountId: string, usage: UsageExchange = localUsage) {
+    this.batch = new ChargeBatch(usage);
     this.stopListening = options.enforce && usage.shared ? usage.onShared((c) => this.applyShared(c)) : () => undefined;
   }
 
@@ -100,14 +98,7 @@ export class Limiter {
   }
 
   private remember(key: string, n: number): void {
-    if (!this.usage.shared) return;
-    this.pending.set(key, (this.pending.get(key) ?? 0) + n);
-    this.shareTimer ??= setTimeout(() => {
-      this.shareTimer = undefined;
-      const charges = this.pending;
-      this.pending = new Map();
-      this.usage.share(charges);
-    }, SHARE_EVERY_MS).unref();
+    this.batch.add(key, n);
   }
 
   /** Another node's charges, spent from this node's buckets as well. */
@@ -124,7 +115,7 @@ export class Limiter {
 
   close(): void {
     this.stopListening();
-    if (this.shareTimer) clearTimeout(this.shareTimer);
+    this.batch.close();
   }
 
   private fault(): boolean {

@@ -26,3 +26,35 @@ export const localUsage: UsageExchange = {
   share: () => undefined,
   onShared: () => () => undefined,
 };
+
+/** How often a node shares what it charged: the lag of a limit across nodes. */
+export const SHARE_EVERY_MS = 50;
+
+/**
+ * Gathers a node's charges and shares them at most every SHARE_EVERY_MS, so
+ * a busy node sends one message per interval, not one per request. Does
+ * nothing when the exchange shares nothing (one process).
+ */
+export class ChargeBatch {
+  private pending = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly usage: UsageExchange) {}
+
+  add(key: string, n: number): void {
+    if (!this.usage.shared) return;
+    this.pending.set(key, (this.pending.get(key) ?? 0) + n);
+    // Not keeping the process alive: a charge left unshared at exit concerns no one.
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      const charges = this.pending;
+      this.pending = new Map();
+      this.usage.share(charges);
+    }, SHARE_EVERY_MS).unref();
+  }
+
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}

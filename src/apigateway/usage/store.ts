@@ -25,6 +25,7 @@ import { createHash } from 'node:crypto';
 import { deleteDocument, isRevisionConflict, retryOnConflict, updateDocument, type DocumentStore } from '../../store/documents.js';
 import type { ApiKey, DailyUsage, QuotaSettings, QuotaState, UsagePlan, UsagePlanKey } from './model.js';
 import { dayOf, parseDay, periodStart } from './periods.js';
+import { KeyedQueue } from '../keyed-queue.js';
 
 const KEY = 'apigateway.apikey';
 const KEY_VALUE = 'apigateway.apikey-value';
@@ -55,7 +56,7 @@ export type Counted =
   | { readonly allowed: false; readonly limit: number; readonly period: QuotaSettings['period'] };
 
 export class UsageStore {
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly queue = new KeyedQueue();
 
   constructor(private readonly docs: DocumentStore) {}
 
@@ -275,13 +276,6 @@ export class UsageStore {
 
 
   private serialized<T>(id: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(id) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    const settled = next.catch(() => undefined);
-    this.queues.set(id, settled);
-    void settled.then(() => {
-      if (this.queues.get(id) === settled) this.queues.delete(id);
-    });
-    return next;
+    return this.queue.run(id, work);
   }
 }

@@ -6,7 +6,7 @@
  * 50 ms) and takes the others' from its own buckets too, so a key's rate is
  * spent once by the cluster, late by one sharing interval.
  */
-import { localUsage, type Charges, type UsageExchange } from '../../store/usage-exchange.js';
+import { ChargeBatch, localUsage, type Charges, type UsageExchange } from '../../store/usage-exchange.js';
 
 interface Bucket {
   tokens: number;
@@ -15,20 +15,19 @@ interface Bucket {
 
 /** How many idle buckets may accumulate before full ones are dropped (a full bucket is the same as none). */
 const SWEEP_AT = 10_000;
-const SHARE_EVERY_MS = 50;
 /** Marks this module's charges among everything shared on the exchange (Kinesis' limits share there too). */
 const PREFIX = 'g#';
 
 export class TokenBuckets {
   private readonly buckets = new Map<string, Bucket>();
-  private pending = new Map<string, number>();
-  private shareTimer: NodeJS.Timeout | undefined;
+  private readonly batch: ChargeBatch;
   private readonly stopListening: () => void;
 
   constructor(
     private readonly now: () => number = () => performance.now(),
-    private readonly usage: UsageExchange = localUsage,
+    usage: UsageExchange = localUsage,
   ) {
+    this.batch = new ChargeBatch(usage);
     this.stopListening = usage.shared ? usage.onShared((c) => this.applyShared(c)) : () => undefined;
   }
 
@@ -39,13 +38,13 @@ export class TokenBuckets {
     const b = this.current(id, rate, burst);
     if (b.tokens < 1) return false;
     b.tokens -= 1;
-    if (this.usage.shared) this.remember(id);
+    this.batch.add(PREFIX + id, 1);
     return true;
   }
 
   close(): void {
     this.stopListening();
-    if (this.shareTimer) clearTimeout(this.shareTimer);
+    this.batch.close();
   }
 
   /** The bucket `id`, refilled to now (created full). */
@@ -61,16 +60,6 @@ export class TokenBuckets {
       b.at = now;
     }
     return b;
-  }
-
-  private remember(id: string): void {
-    this.pending.set(PREFIX + id, (this.pending.get(PREFIX + id) ?? 0) + 1);
-    this.shareTimer ??= setTimeout(() => {
-      this.shareTimer = undefined;
-      const charges = this.pending;
-      this.pending = new Map();
-      this.usage.share(charges);
-    }, SHARE_EVERY_MS).unref();
   }
 
   /** Tokens other nodes took: taken here too (a bucket may go below zero, and then refills from there). */
