@@ -59,9 +59,13 @@ const patient = (url: string): K.KinesisClient => new K.KinesisClient({ endpoint
 async function ensureStream(url: string, name: string, shards: number): Promise<void> {
   const c = patient(url);
   try {
-    await c.send(new K.CreateStreamCommand({ StreamName: name, ShardCount: shards })).catch((e: Error) => {
-      if (e.name !== 'ResourceInUseException') throw e;
-    });
+    // After a heal JetStream may still be moving leaders: a node whose quorum writes stall for 5 s says
+    // it is cut off (503) until they land again, which can outlast the SDK's own retries.
+    await waitFor(`${name} created`, () => c.send(new K.CreateStreamCommand({ StreamName: name, ShardCount: shards })).then(() => true, (e: Error) => {
+      if (e.name === 'ResourceInUseException') return true;
+      if (e.name === 'ServiceUnavailable' || e.name === 'InternalFailure') return undefined;
+      throw e;
+    }), 60_000);
     await waitFor(`${name} ACTIVE`, async () => ((await c.send(new K.DescribeStreamSummaryCommand({ StreamName: name }))).StreamDescriptionSummary!.StreamStatus === 'ACTIVE' ? true : undefined), 60_000);
   } finally {
     c.destroy();
