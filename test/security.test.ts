@@ -275,6 +275,30 @@ describe('the bundled KinesisProxy API under --auth sigv4', () => {
   });
 });
 
+describe('$context.identity of an AWS_IAM method', () => {
+  it('names the signer as API Gateway does: accountId, caller, user, userArn, accessKey', async () => {
+    const apig = new AG.APIGatewayClient({ endpoint: sluice.url, region: 'us-east-1', credentials: testCredentials, maxAttempts: 1 });
+    clients.push(apig);
+    const api = await apig.send(new AG.CreateRestApiCommand({ name: 'who-am-i' }));
+    const rootResource = (await apig.send(new AG.GetResourcesCommand({ restApiId: api.id! }))).items!.find((r) => r.path === '/')!;
+    const method = { restApiId: api.id!, resourceId: rootResource.id!, httpMethod: 'GET' };
+    await apig.send(new AG.PutMethodCommand({ ...method, authorizationType: 'AWS_IAM' }));
+    await apig.send(new AG.PutIntegrationCommand({ ...method, type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200}' } }));
+    await apig.send(new AG.PutMethodResponseCommand({ ...method, statusCode: '200' }));
+    const fields = ['accountId', 'caller', 'user', 'userArn', 'accessKey'];
+    const template = `{${fields.map((f) => `"${f}": "$context.identity.${f}"`).join(', ')}}`;
+    await apig.send(new AG.PutIntegrationResponseCommand({ ...method, statusCode: '200', responseTemplates: { 'application/json': template } }));
+    await apig.send(new AG.CreateDeploymentCommand({ restApiId: api.id!, stageName: 'test' }));
+
+    const keys = await userWithKey('who-am-i', [], { invoke: allow('execute-api:Invoke', `arn:aws:execute-api:us-east-1:${ACCOUNT}:${api.id}/*`) });
+    const user = (await iam.send(new I.GetUserCommand({ UserName: 'who-am-i' }))).User!;
+    const r = await signedFetch(sluice.url, keys, { service: 'execute-api', method: 'GET', path: `/restapis/${api.id}/test/_user_request_/` });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json, { accountId: ACCOUNT, caller: user.UserId, user: user.UserId, userArn: user.Arn, accessKey: keys.accessKeyId });
+    assert.match(user.UserId!, /^AIDA/);
+  });
+});
+
 describe('execute-api:Invoke is decided on the path the method is matched on', () => {
   it('a Deny on GET /streams/secret holds for encoded and doubled-slash spellings of it', async () => {
     const [api] = sluice.deployedApis();

@@ -86,10 +86,19 @@ export interface InvokeResult {
  * What the runtime needs from IAM. Structural, so the gateway does not depend
  * on IAM's types: identities are opaque values handed back to IAM.
  */
+/** What `$context.identity` shows of a caller that signed an AWS_IAM method's request. */
+export interface CallerFacts {
+  readonly accountId: string;
+  readonly caller: string;
+  readonly user: string;
+  readonly userArn: string;
+  readonly accessKey: string;
+}
+
 export interface GatewaySecurity {
   /** AWS_IAM methods (only when callers must sign): the caller's identity, or why it is refused. */
   readonly authorizeInvoke?: (req: SluiceRequest, methodArn: string) =>
-    | { readonly ok: true; readonly identity: unknown }
+    | { readonly ok: true; readonly identity: unknown; readonly facts?: CallerFacts }
     | { readonly ok: false; readonly status: number; readonly message: string; readonly gatewayResponseType: GatewayError['type'] };
   /** The identity an AWS integration with `credentials` acts as (the caller's for arn:aws:iam::*:user/*). */
   assumeExecutionRole(roleArn: string, caller?: unknown):
@@ -301,6 +310,8 @@ export class Executor {
         throw new GatewayFailure({ type: auth.gatewayResponseType, message: auth.message, defaultStatus: auth.status }, `Authorization failed: ${auth.message}`);
       }
       ex.caller = auth.identity;
+      // $context.identity.accountId, caller, user, userArn and accessKey, as AWS fills them for IAM authorization.
+      if (auth.facts) Object.assign(ex.context['identity'] as Record<string, unknown>, auth.facts);
     }
     const refused = authorizerRefusal(method.method, compiled.api, ex.mapping); // Lambda and Cognito authorizers: authorizer-runtime.ts
     if (refused) throw new GatewayFailure(refused.error, refused.logLine);

@@ -7,12 +7,24 @@ import type { SluiceRequest } from '../server/types.js';
 import { authError, failure, type AuthFailureKind } from './auth-errors.js';
 import type { Identity } from './authorizer.js';
 import type { Iam } from './iam.js';
+import { principalArn, principalUserId } from './principal.js';
 
 /** The gateway response type API Gateway uses for each refusal. */
 export type InvokeRefusalType = 'MISSING_AUTHENTICATION_TOKEN' | 'INVALID_SIGNATURE' | 'EXPIRED_TOKEN' | 'ACCESS_DENIED' | 'DEFAULT_4XX';
 
+/** What `$context.identity` shows of a caller that signed (AWS_IAM methods), as API Gateway names it. */
+export interface CallerFacts {
+  readonly accountId: string;
+  /** The principal id of the signer: AIDA... for a user, AROA...:session for a role session, the account for root. */
+  readonly caller: string;
+  /** The principal id authorized against the resource (the signer's, with IAM authorization). */
+  readonly user: string;
+  readonly userArn: string;
+  readonly accessKey: string;
+}
+
 export type InvokeAuthorization =
-  | { readonly ok: true; readonly identity: Identity }
+  | { readonly ok: true; readonly identity: Identity; readonly facts: CallerFacts }
   | {
       readonly ok: false;
       readonly status: number;
@@ -45,5 +57,16 @@ export function authorizeInvoke(iam: Iam, req: SluiceRequest, arn: string): Invo
   if (!auth.ok) return refuse(auth.failure.kind, auth.failure.message);
   const result = iam.authorize(auth.identity, 'execute-api:Invoke', arn, iam.contextFor(auth.identity, req));
   if (!result.allowed) return refuse('AccessDenied', result.message);
-  return { ok: true, identity: auth.identity };
+  const principalId = principalUserId(auth.identity.principal);
+  return {
+    ok: true,
+    identity: auth.identity,
+    facts: {
+      accountId: auth.identity.principal.account,
+      caller: principalId,
+      user: principalId,
+      userArn: principalArn(auth.identity.principal),
+      accessKey: auth.identity.accessKeyId ?? '',
+    },
+  };
 }
