@@ -130,13 +130,17 @@ test('path-style AWS URIs, stage variables in mappings and templates, $context i
   assert.equal(seen[1]!.headers['x-env'], 'other');
 });
 
-test('a template that fails to render is a 500 with the reason in the log', async () => {
-  const gateway = await createApiGateway({
+/** A gateway whose APIs use MOCK integrations only: AWS calls would get an empty 200. */
+const mockOnlyGateway = (): ReturnType<typeof createApiGateway> =>
+  createApiGateway({
     config: { ...defaultConfig, dataDir: undefined },
     documents: memoryStore(),
     deployConfigured: false,
     dispatch: async () => ({ status: 200, headers: {}, body: Buffer.alloc(0) }),
   });
+
+test('a template that fails to render is a 500 with the reason in the log', async () => {
+  const gateway = await mockOnlyGateway();
   const definition = JSON.stringify({
     openapi: '3.0.1',
     info: { title: 'Broken', version: '1' },
@@ -162,12 +166,7 @@ test('a template that fails to render is a 500 with the reason in the log', asyn
 });
 
 test('a request template whose regular expression runs away is a 500 that names the limit, and is quick about it', async () => {
-  const gateway = await createApiGateway({
-    config: { ...defaultConfig, dataDir: undefined },
-    documents: memoryStore(),
-    deployConfigured: false,
-    dispatch: async () => ({ status: 200, headers: {}, body: Buffer.alloc(0) }),
-  });
+  const gateway = await mockOnlyGateway();
   const definition = JSON.stringify({
     openapi: '3.0.1',
     info: { title: 'Regex', version: '1' },

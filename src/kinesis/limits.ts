@@ -91,13 +91,9 @@ export class Limiter {
     return b;
   }
 
-  /** Charges this node's bucket and remembers the charge for the other nodes. */
-  private charge(key: string, rate: number, n: number): void {
-    this.bucket(key, rate).take(n);
-    this.remember(key, n);
-  }
-
-  private remember(key: string, n: number): void {
+  /** Takes `n` from the bucket `key` and shares the charge with the other nodes. */
+  private charge(key: string, bucket: Bucket, n: number): void {
+    bucket.take(n);
     this.batch.add(key, n);
   }
 
@@ -130,11 +126,13 @@ export class Limiter {
   admitWrite(streamId: number, stream: string, shardId: string, bytes: number): boolean {
     if (this.fault()) return false;
     if (!this.options.enforce) return true;
-    const records = this.bucket(`w#${streamId}:${shardId}`, WRITE_RECORDS_PER_S);
-    const volume = this.bucket(`wb#${streamId}:${shardId}`, WRITE_BYTES_PER_S);
+    const recordsKey = `w#${streamId}:${shardId}`;
+    const bytesKey = `wb#${streamId}:${shardId}`;
+    const records = this.bucket(recordsKey, WRITE_RECORDS_PER_S);
+    const volume = this.bucket(bytesKey, WRITE_BYTES_PER_S);
     if (!records.canTake(1) || !volume.canTake(bytes)) return false;
-    this.charge(`w#${streamId}:${shardId}`, WRITE_RECORDS_PER_S, 1);
-    this.charge(`wb#${streamId}:${shardId}`, WRITE_BYTES_PER_S, bytes);
+    this.charge(recordsKey, records, 1);
+    this.charge(bytesKey, volume, bytes);
     return true;
   }
 
@@ -147,19 +145,21 @@ export class Limiter {
     if (this.fault()) fail();
     if (!this.options.enforce) return;
     if ((this.readPausedUntil.get(key) ?? 0) > Date.now()) fail();
-    const calls = this.bucket(`r#${key}`, READ_CALLS_PER_S);
+    const callsKey = `r#${key}`;
+    const calls = this.bucket(callsKey, READ_CALLS_PER_S);
     if (!calls.canTake(1) || !this.bucket(`rb#${key}`, READ_BYTES_PER_S).canTake(1)) fail();
-    this.charge(`r#${key}`, READ_CALLS_PER_S, 1);
+    this.charge(callsKey, calls, 1);
   }
 
   /** Charges the bytes a GetRecords call returned; a 10 MiB answer pauses the shard for 5 s. */
   chargeRead(streamId: number, shardId: string, bytes: number): void {
     if (!this.options.enforce) return;
     const key = `${streamId}:${shardId}`;
-    this.charge(`rb#${key}`, READ_BYTES_PER_S, bytes);
+    const bytesKey = `rb#${key}`;
+    this.charge(bytesKey, this.bucket(bytesKey, READ_BYTES_PER_S), bytes);
     if (bytes >= BIG_READ_BYTES) {
       this.readPausedUntil.set(key, Date.now() + BIG_READ_PAUSE_MS);
-      this.remember(`${BIG_READ}${key}`, 1);
+      this.batch.add(`${BIG_READ}${key}`, 1);
     }
   }
 
@@ -174,8 +174,9 @@ export class Limiter {
 
   private takeControl(action: string, scope: string, tps: number): boolean {
     const key = `c#${action}#${scope}`;
-    if (!this.bucket(key, tps).canTake(1)) return false;
-    this.charge(key, tps, 1);
+    const b = this.bucket(key, tps);
+    if (!b.canTake(1)) return false;
+    this.charge(key, b, 1);
     return true;
   }
 

@@ -4,8 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startSluice, type Sluice } from '../../src/server/app.js';
-import { defaultConfig, type SluiceConfig } from '../../src/server/config.js';
+import { startSluice as startEmbedded } from '../../src/index.js';
+import type { Sluice } from '../../src/server/app.js';
+import type { SluiceConfig } from '../../src/server/config.js';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const cliPath = join(repoRoot, 'dist/src/cli/main.js');
@@ -15,17 +16,9 @@ export function tempDir(prefix = 'sluice-test-'): { path: string; remove(): void
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-/** An in-process server on a free port, in memory unless a data dir is given. */
+/** An in-process server on a free port, in memory unless a data dir is given: the embeddable API's defaults. */
 export function startTestSluice(overrides: Partial<SluiceConfig> = {}): Promise<Sluice> {
-  return startSluice({
-    ...defaultConfig,
-    port: 0,
-    dataDir: undefined,
-    createStreamMs: 0,
-    deleteStreamMs: 0,
-    updateStreamMs: 0,
-    ...overrides,
-  });
+  return startEmbedded(overrides);
 }
 
 export const testCredentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };

@@ -21,6 +21,8 @@ const PREFIX = 'g#';
 export class TokenBuckets {
   private readonly buckets = new Map<string, Bucket>();
   private readonly batch: ChargeBatch;
+  /** Whether other nodes share the buckets (the key string is built only then). */
+  private readonly sharing: boolean;
   private readonly stopListening: () => void;
 
   constructor(
@@ -28,6 +30,7 @@ export class TokenBuckets {
     usage: UsageExchange = localUsage,
   ) {
     this.batch = new ChargeBatch(usage);
+    this.sharing = usage.shared;
     this.stopListening = usage.shared ? usage.onShared((c) => this.applyShared(c)) : () => undefined;
   }
 
@@ -38,7 +41,7 @@ export class TokenBuckets {
     const b = this.current(id, rate, burst);
     if (b.tokens < 1) return false;
     b.tokens -= 1;
-    this.batch.add(PREFIX + id, 1);
+    if (this.sharing) this.batch.add(PREFIX + id, 1);
     return true;
   }
 
